@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Latent",
+    products: [
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "GenerativeModels", targets: ["GenerativeModels"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
+        .executable(name: "latent", targets: ["latent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: Debian's libopenblas-dev and zlib1g-dev.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // Libraries, lowest layer first. Nothing below reaches up.
+        .target(name: "TensorCore", dependencies: ["CBLAS"]),
+        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN"]),
+        .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),
+
+        // The command-line tool.
+        .executableTarget(
+            name: "latent",
+            dependencies: [
+                "TensorCore", "NN", "Datasets", "GenerativeModels", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Release-mode benchmark: `swift run -c release latent-bench`.
+        .executableTarget(
+            name: "latent-bench",
+            dependencies: ["TensorCore", "NN", "CBLAS"],
+            path: "Benchmarks/LatentBench"
+        ),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
+        .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["latent"]),
+    ]
+)

@@ -1,0 +1,23 @@
+/// Elementwise functions as small value types, so that one generic loop, specialized for each,
+/// runs the forward pass and the VJP without an indirect call per element.
+protocol ElementwiseFunction {
+    /// y = f(x).
+    func value(_ x: Float) -> Float
+    /// dy/dx, given both x and the y that `value` produced (whichever is cheaper to use).
+    func derivative(x: Float, y: Float) -> Float
+}
+
+extension Tensor {
+    /// Applies `function` to every element and records the VJP `upstream · f′(x)`.
+    @inline(__always)
+    func applying<F: ElementwiseFunction>(_ function: F) -> Tensor {
+        let input = self
+        return Tensor(shape: shape) { out in Kernels.map(input.storage.buffer, into: out) { function.value($0) } }
+            .recorded(from: [input]) { context in
+                [Tensor(shape: input.shape) { out in
+                    Kernels.zip3(context.upstream.storage.buffer, input.storage.buffer, context.output.storage.buffer,
+                                 into: out) { upstream, x, y in upstream * function.derivative(x: x, y: y) }
+                }]
+            }
+    }
+}

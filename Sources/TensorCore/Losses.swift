@@ -1,0 +1,78 @@
+import Foundation
+
+/// Log-softmax, cross-entropy with integer labels, and binary cross-entropy on logits: all in the
+/// logits domain, where they are exact for large inputs.
+
+extension Tensor {
+    /// log softmax along `axis`: x − logΣexp(x).
+    public func logSoftmax(axis: Int = -1) -> Tensor {
+        self - logSumExp(axis: axis, keepingDimension: true)
+    }
+
+    /// softmax along `axis`.
+    public func softmax(axis: Int = -1) -> Tensor { logSoftmax(axis: axis).exp() }
+
+    /// Cross-entropy −log softmax(logits)[label] of each row, in nats.
+    ///
+    /// - Parameters:
+    ///   - self: logits, [N, C].
+    ///   - labels: N class indices in 0..<C.
+    /// - Returns: [N], one loss per row. The VJP is the fused (softmax − onehot) · upstream.
+    public func crossEntropy(labels: [Int]) -> Tensor {
+        precondition(rank == 2 && shape[0] == labels.count,
+                     "crossEntropy: logits \(shape) do not match \(labels.count) labels")
+        let logits = self
+        let rows = shape[0], classes = shape[1]
+        let logNormalizers = withoutGradients { logSumExp(axis: 1) }
+        let z = logNormalizers.storage.pointer, x = storage.pointer
+        let result = Tensor(shape: [rows]) { out in
+            for (row, label) in labels.enumerated() {
+                precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is out of range for \(classes) classes")
+                out[row] = z[row] - x[row * classes + label]
+            }
+        }
+        return result.recorded(from: [logits]) { context in
+            let upstream = context.upstream.storage.pointer
+            return [Tensor(shape: logits.shape) { out in
+                for row in 0..<rows {
+                    for column in 0..<classes {
+                        out[row * classes + column] = upstream[row] * FastMath.exp(x[row * classes + column] - z[row])
+                    }
+                    out[row * classes + labels[row]] -= upstream[row]
+                }
+                _ = logNormalizers   // keeps z alive until here
+            }]
+        }
+    }
+
+    /// Binary cross-entropy of Bernoulli logits against targets in [0, 1], elementwise, in nats:
+    /// −[t·log σ(x) + (1−t)·log(1−σ(x))] = max(x, 0) − x·t + log(1 + e^(−|x|)).
+    ///
+    /// - Parameters:
+    ///   - self: logits, any shape.
+    ///   - targets: same shape.
+    /// - Returns: the same shape. VJPs: (σ(x) − t)·upstream for the logits, −x·upstream for targets.
+    public func binaryCrossEntropy(targets: Tensor) -> Tensor {
+        precondition(shape == targets.shape,
+                     "binaryCrossEntropy: logits \(shape) and targets \(targets.shape) differ")
+        let logits = self
+        let result = Tensor(shape: shape) { out in
+            Kernels.zip(logits.storage.buffer, targets.storage.buffer, into: out) { x, t in
+                Swift.max(x, 0) - x * t + Foundation.log1p(FastMath.exp(-Swift.abs(x)))
+            }
+        }
+        return result.recorded(from: [logits, targets]) { context in
+            let g = context.upstream.storage.buffer
+            return [
+                context.needsGradient(0) ? Tensor(shape: logits.shape) { out in
+                    Kernels.zip3(g, logits.storage.buffer, targets.storage.buffer, into: out) { g, x, t in
+                        g * (Sigmoid().value(x) - t)
+                    }
+                } : nil,
+                context.needsGradient(1) ? Tensor(shape: targets.shape) { out in
+                    Kernels.zip(g, logits.storage.buffer, into: out) { g, x in -g * x }
+                } : nil,
+            ]
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CBLAS
+import Dispatch
+
+/// How many cores the engine uses: the elementwise loops here and OpenBLAS's GEMM threads.
+///
+/// Random draws never depend on this number (see ``RandomGenerator``); sums may differ across
+/// thread counts only by floating-point summation order.
+public enum ComputeThreads {
+    nonisolated(unsafe) private static var current = 1
+
+    /// The number of threads in use.
+    public static var count: Int { current }
+
+    /// Sets the number of threads for elementwise loops and for OpenBLAS. Call it before work starts.
+    public static func set(_ threads: Int) {
+        precondition(threads >= 1, "ComputeThreads.set: thread count must be at least 1, got \(threads)")
+        current = threads
+        openblas_set_num_threads(Int32(threads))
+    }
+
+    /// Elements below which a loop stays on one thread: splitting costs about a microsecond.
+    static let parallelThreshold = 1 << 15
+
+    /// How many chunks a loop of `count` elements is split into.
+    static func chunkCount(_ count: Int, minimumPerChunk: Int = parallelThreshold) -> Int {
+        min(current, max(1, count / max(minimumPerChunk, 1)))
+    }
+
+    /// Runs `body(chunk, range)` for `chunks` contiguous ranges covering `0..<count`, concurrently.
+    @inline(__always)
+    static func forEachChunk(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
+        if chunks <= 1 {
+            body(0, 0..<count)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+            }
+        }
+    }
+
+    /// Runs `body` over `0..<count` in one contiguous chunk per thread (or one chunk for small work).
+    @inline(__always)
+    static func forEachChunk(_ count: Int, minimumPerChunk: Int = parallelThreshold,
+                             _ body: (Range<Int>) -> Void) {
+        forEachChunk(count, chunks: chunkCount(count, minimumPerChunk: minimumPerChunk)) { _, range in body(range) }
+    }
+}
