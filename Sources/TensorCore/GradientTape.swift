@@ -67,6 +67,13 @@ public struct Gradients {
     /// The variables and their gradients, in no particular order.
     public var all: [(variable: Tensor, gradient: Tensor)] { Array(entries.values) }
 
+    /// The same variables with each gradient transformed, for clipping and scaling.
+    public func mapGradients(_ transform: (Tensor) -> Tensor) -> Gradients {
+        var result = Gradients()
+        for (variable, gradient) in entries.values { result.set(transform(gradient), for: variable) }
+        return result
+    }
+
     mutating func set(_ gradient: Tensor, for variable: Tensor) {
         entries[ObjectIdentifier(variable)] = (variable, gradient)
     }

@@ -25,20 +25,28 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
         return first
     }
 
-    /// The four 32-bit words of block `index` of stream `seed`.
+    /// The four 32-bit words of block `index` of stream `seed`: Philox with counter (index, 0) and
+    /// key `seed`, low words first.
     @inline(__always)
     public static func block(seed: UInt64, index: UInt64) -> SIMD4<UInt32> {
-        var c = SIMD4<UInt32>(UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32), 0, 0)
-        var k0 = UInt32(truncatingIfNeeded: seed), k1 = UInt32(truncatingIfNeeded: seed >> 32)
+        philox(counter: SIMD4(UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32), 0, 0),
+               key: SIMD2(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
+    }
+
+    /// The Philox4x32-10 bijection: ten rounds of two 32×32→64-bit multiplies, with the key bumped
+    /// by the Weyl constants between rounds.
+    @inline(__always)
+    static func philox(counter: SIMD4<UInt32>, key: SIMD2<UInt32>) -> SIMD4<UInt32> {
+        var c = counter
+        var k = key
         for _ in 0..<10 {
             let product0 = UInt64(0xD251_1F53) &* UInt64(c[0])
             let product1 = UInt64(0xCD9E_8D57) &* UInt64(c[2])
-            c = SIMD4(UInt32(truncatingIfNeeded: product1 >> 32) ^ c[1] ^ k0,
+            c = SIMD4(UInt32(truncatingIfNeeded: product1 >> 32) ^ c[1] ^ k[0],
                       UInt32(truncatingIfNeeded: product1),
-                      UInt32(truncatingIfNeeded: product0 >> 32) ^ c[3] ^ k1,
+                      UInt32(truncatingIfNeeded: product0 >> 32) ^ c[3] ^ k[1],
                       UInt32(truncatingIfNeeded: product0))
-            k0 &+= 0x9E37_79B9
-            k1 &+= 0xBB67_AE85
+            k &+= SIMD2(0x9E37_79B9, 0xBB67_AE85)
         }
         return c
     }

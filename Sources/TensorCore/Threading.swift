@@ -48,3 +48,11 @@ public enum ComputeThreads {
         forEachChunk(count, chunks: chunkCount(count, minimumPerChunk: minimumPerChunk)) { _, range in body(range) }
     }
 }
+
+extension ComputeThreads {
+    /// Runs `body` over contiguous ranges covering `0..<count`, one per thread when the work is
+    /// large enough to pay for the split. For loops outside TensorCore, such as optimizer updates.
+    public static func parallelFor(_ count: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(count, body)
+    }
+}

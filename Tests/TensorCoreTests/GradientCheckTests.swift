@@ -1,0 +1,108 @@
+import XCTest
+@testable import TensorCore
+
+/// Every op's VJP against central differences, in one table.
+final class GradientCheckTests: XCTestCase {
+    static let cases: [GradientCase] = arithmetic + elementwise + reductions + shapes + products + losses
+
+    static let arithmetic: [GradientCase] = [
+        GradientCase("add", [[3, 4], [3, 4]]) { $0[0] + $0[1] },
+        GradientCase("add, row broadcast", [[3, 4], [4]]) { $0[0] + $0[1] },
+        GradientCase("add, both broadcast", [[3, 1], [1, 4]]) { $0[0] + $0[1] },
+        GradientCase("subtract, broadcast", [[2, 3, 4], [3, 1]]) { $0[0] - $0[1] },
+        GradientCase("multiply", [[3, 4], [3, 4]]) { $0[0] * $0[1] },
+        GradientCase("multiply, broadcast", [[2, 3, 4], [3, 1]]) { $0[0] * $0[1] },
+        GradientCase("multiply, scalar tensor", [[3, 4], []]) { $0[0] * $0[1] },
+        GradientCase("divide", [[3, 4], [3, 4]], values: .positive) { $0[0] / $0[1] },
+        GradientCase("divide, broadcast", [[3, 4], [3, 1]], values: .positive) { $0[0] / $0[1] },
+        GradientCase("negate", [[3, 4]]) { -$0[0] },
+        GradientCase("scale and shift", [[3, 4]]) { 2 * $0[0] + 1 },
+        GradientCase("constant minus", [[3, 4]]) { 1 - $0[0] },
+        GradientCase("constant over", [[3, 4]], values: .positive) { 2 / $0[0] },
+    ]
+
+    static let elementwise: [GradientCase] = [
+        GradientCase("exp", [[3, 4]]) { $0[0].exp() },
+        GradientCase("log", [[3, 4]], values: .positive) { $0[0].log() },
+        GradientCase("sqrt", [[3, 4]], values: .positive) { $0[0].sqrt() },
+        GradientCase("square", [[3, 4]]) { $0[0].squared() },
+        GradientCase("pow 1.5", [[3, 4]], values: .positive) { $0[0].pow(1.5) },
+        GradientCase("abs", [[3, 4]]) { $0[0].abs() },
+        GradientCase("clamp", [[3, 4]]) { $0[0].clamped(to: -1.1 ... 1.3) },
+        GradientCase("relu", [[3, 4]]) { $0[0].relu() },
+        GradientCase("leaky relu", [[3, 4]]) { $0[0].leakyRelu(negativeSlope: 0.2) },
+        GradientCase("elu", [[3, 4]]) { $0[0].elu(alpha: 1.5) },
+        GradientCase("sigmoid", [[3, 4]]) { $0[0].sigmoid() },
+        GradientCase("tanh", [[3, 4]]) { $0[0].tanh() },
+        GradientCase("softplus", [[3, 4]]) { $0[0].softplus() },
+        GradientCase("log sigmoid", [[3, 4]]) { $0[0].logSigmoid() },
+        GradientCase("dropout", [[4, 5]]) { inputs in
+            var generator = RandomGenerator(seed: 3)   // the same mask at every evaluation
+            return inputs[0].dropout(rate: 0.4, using: &generator)
+        },
+    ]
+
+    static let reductions: [GradientCase] = [
+        GradientCase("sum", [[3, 4]]) { $0[0].sum() },
+        GradientCase("mean", [[3, 4]]) { $0[0].mean() },
+        GradientCase("sum axis 0", [[3, 4]]) { $0[0].sum(axis: 0) },
+        GradientCase("sum middle axis, kept", [[2, 3, 4]]) { $0[0].sum(axis: 1, keepingDimension: true) },
+        GradientCase("mean last axis", [[2, 3, 4]]) { $0[0].mean(axis: -1) },
+        GradientCase("max axis 1", [[3, 5]], values: .distinct) { $0[0].max(axis: 1) },
+        GradientCase("max axis 0", [[3, 5]], values: .distinct) { $0[0].max(axis: 0) },
+        GradientCase("max of all", [[3, 5]], values: .distinct) { $0[0].max() },
+        GradientCase("log-sum-exp axis 1", [[3, 5]]) { $0[0].logSumExp(axis: 1) },
+        GradientCase("log-sum-exp axis 0, kept", [[3, 5]]) { $0[0].logSumExp(axis: 0, keepingDimension: true) },
+        GradientCase("log-sum-exp of all", [[3, 5]]) { $0[0].logSumExp() },
+    ]
+
+    static let shapes: [GradientCase] = [
+        GradientCase("reshape", [[3, 4]]) { $0[0].reshaped([2, 6]) * $0[0].reshaped([2, -1]) },
+        GradientCase("permute", [[2, 3, 4]]) { $0[0].permuted([2, 0, 1]) },
+        GradientCase("transpose", [[3, 4]]) { $0[0].transposed() },
+        GradientCase("slice axis 1", [[3, 5]]) { $0[0].slice(axis: 1, 1..<4) },
+        GradientCase("slice axis 0", [[4, 2, 3]]) { $0[0].slice(axis: 0, 2..<4) },
+        GradientCase("concatenate", [[2, 3], [2, 4]]) { Tensor.concatenate([$0[0], $0[1]], axis: 1) },
+        GradientCase("concatenate, same input twice", [[2, 3]]) { Tensor.concatenate([$0[0], $0[0].squared()], axis: 0) },
+        GradientCase("stack", [[2, 3], [2, 3]]) { Tensor.stack([$0[0], $0[1]], axis: 1) },
+        GradientCase("broadcast to", [[3, 1]]) { $0[0].broadcast(to: [2, 3, 4]) },
+        GradientCase("gather rows, repeated", [[4, 3]]) { $0[0].gatherRows([2, 0, 2, 3]) },
+    ]
+
+    static let products: [GradientCase] = [
+        GradientCase("matmul", [[3, 4], [4, 5]]) { $0[0].matmul($0[1]) },
+        GradientCase("matmul Aᵀ", [[4, 3], [4, 5]]) { $0[0].matmul($0[1], transposeSelf: true) },
+        GradientCase("matmul Bᵀ", [[3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
+        GradientCase("matmul AᵀBᵀ", [[4, 3], [5, 4]]) { $0[0].matmul($0[1], transposeSelf: true, transposeOther: true) },
+        GradientCase("batched matmul", [[2, 3, 4], [2, 4, 5]]) { $0[0].matmul($0[1]) },
+        GradientCase("batched matmul Aᵀ", [[2, 4, 3], [2, 4, 5]]) { $0[0].matmul($0[1], transposeSelf: true) },
+        GradientCase("batch times shared matrix", [[2, 3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
+        GradientCase("affine with bias", [[3, 4], [5, 4], [5]]) { $0[0].affine(weight: $0[1], bias: $0[2]) },
+        GradientCase("affine without bias", [[3, 4], [5, 4]]) { $0[0].affine(weight: $0[1], bias: nil) },
+    ]
+
+    static let losses: [GradientCase] = [
+        GradientCase("log softmax", [[3, 5]]) { $0[0].logSoftmax() },
+        GradientCase("softmax axis 0", [[3, 5]]) { $0[0].softmax(axis: 0) },
+        GradientCase("cross-entropy", [[4, 5]]) { $0[0].crossEntropy(labels: [1, 0, 4, 1]) },
+        GradientCase("binary cross-entropy", [[3, 4], [3, 4]]) { inputs in
+            inputs[0].binaryCrossEntropy(targets: (inputs[1] * 0.25 + 0.5))
+        },
+    ]
+
+    func testEveryOpMatchesCentralDifferences() {
+        for gradientCase in Self.cases {
+            let mismatches = GradientChecker.check(gradientCase)
+            XCTAssert(mismatches.isEmpty, mismatches.prefix(4).joined(separator: "\n"))
+        }
+    }
+
+    /// The checker itself must catch a wrong VJP: here an op whose VJP is off by a factor of two.
+    func testCheckerRejectsAWrongGradient() {
+        let wrong = GradientCase("doubled gradient", [[3]]) { inputs in
+            let x = inputs[0]
+            return Tensor(shape: x.shape, scalars: x.scalars).recorded(from: [x]) { [2 * $0.upstream] }
+        }
+        XCTAssertFalse(GradientChecker.check(wrong).isEmpty)
+    }
+}
