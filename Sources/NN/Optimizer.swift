@@ -41,7 +41,7 @@ struct OptimizerSlots {
 
     func load(_ tensors: [String: Tensor], source: String) throws {
         let expected = named
-        for (name, tensor) in expected {
+        for (name, tensor) in expected.sorted(by: { $0.key < $1.key }) {
             guard let value = tensors[name] else { throw ModuleLoadingError.missingKey(name, source: source) }
             guard value.shape == tensor.shape else {
                 throw ModuleLoadingError.shapeMismatch(name, expected: tensor.shape, found: value.shape, source: source)

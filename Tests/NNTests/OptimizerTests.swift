@@ -1,0 +1,70 @@
+import XCTest
+import TensorCore
+@testable import NN
+
+/// Three steps of each optimizer on f(p) = Σ cᵢpᵢ² + p₀p₁ with c = (1, 2, 3), from p = (1, −2, 0.5),
+/// against PyTorch 2.15 (`torch.optim.X([p], ...)`, zero_grad / backward / step three times).
+final class OptimizerTests: XCTestCase {
+    func runThreeSteps(_ makeOptimizer: ([(name: String, tensor: Tensor)]) -> Optimizer) -> [Float] {
+        let p = Tensor(shape: [3], scalars: [1, -2, 0.5], requiresGradient: true)
+        let optimizer = makeOptimizer([("p", p)])
+        let c = Tensor(shape: [3], scalars: [1, 2, 3])
+        for _ in 0..<3 {
+            let loss = (p * p * c).sum() + p.slice(axis: 0, 0..<1) * p.slice(axis: 0, 1..<2)
+            optimizer.step(loss.sum().backward())
+        }
+        XCTAssertEqual(optimizer.stepCount, 3)
+        return p.scalars
+    }
+
+    func assertClose(_ actual: [Float], _ expected: [Float], file: StaticString = #filePath, line: UInt = #line) {
+        for (a, e) in zip(actual, expected) { XCTAssertEqual(a, e, accuracy: 2e-6, "\(actual)", file: file, line: line) }
+    }
+
+    func testSGDMatchesPyTorch() {
+        assertClose(runThreeSteps { SGD(parameters: $0, learningRate: 0.1) }, [0.832, -0.621, 0.032])
+        assertClose(runThreeSteps { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9) }, [0.706, 0.702, -0.427])
+        assertClose(runThreeSteps { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, nesterov: true) },
+                    [0.3145180, 0.5562809, -0.1520320])
+    }
+
+    func testAdagradMatchesPyTorch() {
+        assertClose(runThreeSteps { Adagrad(parameters: $0, learningRate: 0.1) }, [0.9299567, -1.7758586, 0.2908992])
+    }
+
+    func testAdamAndAdamWMatchPyTorch() {
+        assertClose(runThreeSteps { Adam(parameters: $0, learningRate: 0.1) }, [0.8453203, -1.7006751, 0.2048713])
+        assertClose(runThreeSteps { Adam(parameters: $0, learningRate: 0.1, weightDecay: 0.1) }, [0.8182336, -1.7005491, 0.2048713])
+        assertClose(runThreeSteps { Adam.adamW(parameters: $0, learningRate: 0.1, weightDecay: 0.1) }, [0.8166226, -1.6444243, 0.1934156])
+    }
+
+    /// torch.nn.utils.clip_grad_norm_ on gradients (3, 4) and (12) with max 6.5: norm 13, all halved.
+    func testGlobalNormClippingMatchesPyTorch() {
+        let a = Tensor(shape: [2], scalars: [3, 4], requiresGradient: true)
+        let b = Tensor(shape: [1], scalars: [12], requiresGradient: true)
+        var gradients = ((a * a).sum() * 0.5 + (b * b).sum() * 0.5).backward()
+        XCTAssertEqual(gradients.clipGlobalNorm(to: 6.5), 13, accuracy: 1e-5)
+        assertClose(gradients[a]!.scalars, [1.5, 2])
+        assertClose(gradients[b]!.scalars, [6])
+        XCTAssertEqual(gradients.clipGlobalNorm(to: 100), 6.5, accuracy: 1e-5, "below the bound nothing changes")
+        assertClose(gradients[b]!.scalars, [6])
+    }
+
+    /// Restoring saved moments and step count continues exactly where the first run was.
+    func testOptimizerStateRoundTripsExactly() throws {
+        let p = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
+        let adam = Adam(parameters: [("p", p)], learningRate: 0.1)
+        adam.step((p * p).sum().backward())
+        let copy = Tensor(shape: [2], scalars: p.scalars, requiresGradient: true)
+        let restored = Adam(parameters: [("p", copy)], learningRate: 0.1)
+        let saved = adam.stateTensors.mapValues { Tensor(shape: $0.shape, scalars: $0.scalars) }
+        XCTAssertEqual(Set(saved.keys), ["p.exp_avg", "p.exp_avg_sq"])
+        try restored.loadState(saved, stepCount: adam.stepCount, source: "test")
+        adam.step((p * p).sum().backward())
+        restored.step((copy * copy).sum().backward())
+        XCTAssertEqual(p.scalars, copy.scalars)
+        XCTAssertThrowsError(try restored.loadState([:], stepCount: 1, source: "state.safetensors")) { error in
+            XCTAssertEqual("\(error)", "state.safetensors has no tensor named 'p.exp_avg', which the model needs.")
+        }
+    }
+}
