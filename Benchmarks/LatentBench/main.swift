@@ -1,1 +1,34 @@
-print("bench")
+import Foundation
+import TensorCore
+
+/// Release-mode benchmark of the engine. Run with
+///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step]
+/// (no section names runs them all). Results and the commands go into BENCHMARKS.md.
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+/// Removes `name VALUE` from `arguments` and returns the value.
+func option(_ name: String, default value: Int, in arguments: inout [String]) -> Int {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]) else {
+        return value
+    }
+    arguments.removeSubrange(index...(index + 1))
+    return parsed
+}
+let threads = option("--threads", default: 2, in: &arguments)
+let repeats = option("--repeats", default: 50, in: &arguments)
+let sections = arguments.isEmpty ? ["gemm", "elementwise", "step"] : arguments
+ComputeThreads.set(threads)
+
+print("# latent-bench: threads \(threads), repeats \(repeats), OpenBLAS kernels \(BLASRuntime.coreName)")
+if let note = BLASRuntime.reselection { print("# \(note)") }
+for section in sections {
+    switch section {
+    case "gemm": GemmBenchmark.run(repeats: repeats)
+    case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
+    case "step": TrainingStepBenchmark.run(steps: repeats * 4)
+    default:
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise or step.\n".utf8))
+        exit(2)
+    }
+}
+print("\npeak resident memory: \(format(Timing.peakResidentMiB(), 1)) MiB")

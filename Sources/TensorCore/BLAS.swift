@@ -10,6 +10,7 @@ enum BLAS {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                      beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+        _ = BLASRuntime.configured
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             // An empty inner dimension contributes nothing; BLAS would reject lda = 0.
@@ -28,6 +29,7 @@ enum BLAS {
     @inline(__always)
     static func gemv(transpose: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>,
                      x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        _ = BLASRuntime.configured
         guard m > 0, n > 0 else { return }
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
                     a, Int32(n), x, 1, beta, y, 1)

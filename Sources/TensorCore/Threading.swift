@@ -15,6 +15,7 @@ public enum ComputeThreads {
     public static func set(_ threads: Int) {
         precondition(threads >= 1, "ComputeThreads.set: thread count must be at least 1, got \(threads)")
         current = threads
+        _ = BLASRuntime.configured
         openblas_set_num_threads(Int32(threads))
     }
 
