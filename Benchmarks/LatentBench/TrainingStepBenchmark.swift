@@ -22,7 +22,10 @@ enum TrainingStepBenchmark {
             optimizer.step(loss.total.backward())
             index += 1
         }
+        let gradients = model.loss(batches[0], using: &generator).total.backward()
+        let adamAlone = Timing.median(repeats: steps, warmup: 10) { optimizer.step(gradients) }
         print("forward+backward   \(format(forwardBackward * 1e3, 3)) ms (median of \(steps))")
+        print("Adam update alone  \(format(adamAlone * 1e3, 3)) ms (median of \(steps), \(model.parameterCount) parameters)")
         print("full step (+Adam)  \(format(step * 1e3, 3)) ms (median of \(steps))")
         print("steps per epoch of 60,000 at batch 128: 469 → \(format(step * 469, 2)) s of steps")
     }

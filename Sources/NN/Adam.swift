@@ -38,16 +38,29 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let stepSize = learningRate / Float(1 - Foundation.pow(Double(beta1), t))
         let correction2 = Float(Foundation.sqrt(1 - Foundation.pow(Double(beta2), t)))
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let l2 = decoupledWeightDecay ? 0 : weightDecay
-        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
+        // Constants as vectors: Swift's mixed scalar–vector SIMD operators compile lane by lane.
+        let b1 = SIMD8<Float>(repeating: beta1), b2 = SIMD8<Float>(repeating: beta2)
+        let oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2
+        let l2 = SIMD8<Float>(repeating: decoupledWeightDecay ? 0 : weightDecay)
+        let shrink = SIMD8<Float>(repeating: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1)
+        let stepSizes = SIMD8<Float>(repeating: stepSize), correction = SIMD8<Float>(repeating: 1 / correction2)
+        let eps = SIMD8<Float>(repeating: epsilon)
         slots.forEachUpdate(gradients) { p, g, slots, range in
+            // Eight lanes at a time by hand: this loop touches every parameter each step, and the
+            // compiler does not vectorize the scalar form across four possibly aliasing buffers.
             let m = slots[0], v = slots[1]
-            for i in range {
-                let gradient = g[i] + l2 * p[i]
-                m[i] = b1 * m[i] + (1 - b1) * gradient
-                v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
-                p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let lanes = Swift.min(8, range.upperBound - start)
+                let parameter = SIMD8<Float>.load(p + start, lanes)
+                let gradient = SIMD8<Float>.load(g + start, lanes) + l2 * parameter
+                let mean = b1 * SIMD8<Float>.load(m + start, lanes) + oneMinusB1 * gradient
+                let square = b2 * SIMD8<Float>.load(v + start, lanes) + oneMinusB2 * gradient * gradient
+                let updated = parameter * shrink - stepSizes * mean / (FastMath.squareRoot(square) * correction + eps)
+                updated.store(p + start, lanes)
+                mean.store(m + start, lanes)
+                square.store(v + start, lanes)
+                start += lanes
             }
         }
     }
@@ -57,5 +70,23 @@ public final class Adam: Optimizer {
     public func loadState(_ tensors: [String: Tensor], stepCount: Int, source: String) throws {
         try slots.load(tensors, source: source)
         self.stepCount = stepCount
+    }
+}
+
+extension SIMD8<Float> {
+    /// The first `lanes` values at `pointer`, zero-padded.
+    @inline(__always)
+    static func load(_ pointer: UnsafeMutablePointer<Float>, _ lanes: Int) -> Self {
+        if lanes == 8 { return UnsafeRawPointer(pointer).loadUnaligned(as: Self.self) }
+        var vector = Self()
+        for lane in 0..<lanes { vector[lane] = pointer[lane] }
+        return vector
+    }
+
+    /// Writes the first `lanes` values to `pointer`.
+    @inline(__always)
+    func store(_ pointer: UnsafeMutablePointer<Float>, _ lanes: Int) {
+        if lanes == 8 { UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self); return }
+        for lane in 0..<lanes { pointer[lane] = self[lane] }
     }
 }

@@ -36,13 +36,13 @@ struct HyperbolicTangent: ElementwiseFunction {
 
 struct Softplus: ElementwiseFunction {
     /// log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): exact for large |x|, no overflow.
-    func value(_ x: Float) -> Float { Swift.max(x, 0) + Foundation.log1p(FastMath.exp(-Swift.abs(x))) }
+    func value(_ x: Float) -> Float { Swift.max(x, 0) + FastMath.log1p(FastMath.exp(-Swift.abs(x))) }
     func derivative(x: Float, y: Float) -> Float { Sigmoid().value(x) }
 }
 
 struct LogSigmoid: ElementwiseFunction {
     /// log σ(x) = −softplus(−x).
-    func value(_ x: Float) -> Float { Swift.min(x, 0) - Foundation.log1p(FastMath.exp(-Swift.abs(x))) }
+    func value(_ x: Float) -> Float { Swift.min(x, 0) - FastMath.log1p(FastMath.exp(-Swift.abs(x))) }
     /// d/dx log σ(x) = 1 − σ(x) = σ(−x).
     func derivative(x: Float, y: Float) -> Float { Sigmoid().value(-x) }
 }

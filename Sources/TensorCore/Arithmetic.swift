@@ -7,7 +7,7 @@ extension Tensor {
     /// Applies `f` elementwise to two broadcast operands. Same-shape operands and a trailing
     /// operand that repeats along the rows (a bias) take flat loops; other shapes walk row by row.
     @inline(__always)
-    static func broadcastingZip(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) -> Tensor {
+    static func broadcastingZip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, op: String, _ f: F) -> Tensor {
         if a.shape == b.shape {
             return Tensor(shape: a.shape) { out in Kernels.zip(a.storage.buffer, b.storage.buffer, into: out, f) }
         }
@@ -26,21 +26,21 @@ extension Tensor {
     }
 
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastingZip(lhs, rhs, op: "add", +).recorded(from: [lhs, rhs]) { context in
+        broadcastingZip(lhs, rhs, op: "add", Add()).recorded(from: [lhs, rhs]) { context in
             [context.needsGradient(0) ? context.upstream.summed(toShape: lhs.shape) : nil,
              context.needsGradient(1) ? context.upstream.summed(toShape: rhs.shape) : nil]
         }
     }
 
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastingZip(lhs, rhs, op: "subtract", -).recorded(from: [lhs, rhs]) { context in
+        broadcastingZip(lhs, rhs, op: "subtract", Subtract()).recorded(from: [lhs, rhs]) { context in
             [context.needsGradient(0) ? context.upstream.summed(toShape: lhs.shape) : nil,
              context.needsGradient(1) ? (-context.upstream).summed(toShape: rhs.shape) : nil]
         }
     }
 
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastingZip(lhs, rhs, op: "multiply", *).recorded(from: [lhs, rhs]) { context in
+        broadcastingZip(lhs, rhs, op: "multiply", Multiply()).recorded(from: [lhs, rhs]) { context in
             // d(a·b) = b·da + a·db
             [context.needsGradient(0) ? (context.upstream * rhs).summed(toShape: lhs.shape) : nil,
              context.needsGradient(1) ? (context.upstream * lhs).summed(toShape: rhs.shape) : nil]
@@ -48,7 +48,7 @@ extension Tensor {
     }
 
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastingZip(lhs, rhs, op: "divide", /).recorded(from: [lhs, rhs]) { context in
+        broadcastingZip(lhs, rhs, op: "divide", Divide()).recorded(from: [lhs, rhs]) { context in
             // d(a/b) = da/b − (a/b²)·db = da/b − (output/b)·db
             [context.needsGradient(0) ? (context.upstream / rhs).summed(toShape: lhs.shape) : nil,
              context.needsGradient(1) ? (-(context.upstream * context.output / rhs)).summed(toShape: rhs.shape) : nil]
@@ -56,7 +56,7 @@ extension Tensor {
     }
 
     public static prefix func - (operand: Tensor) -> Tensor {
-        Tensor(shape: operand.shape) { out in Kernels.map(operand.storage.buffer, into: out) { -$0 } }
+        Tensor(shape: operand.shape) { out in Kernels.map(operand.storage.buffer, into: out, ScaleShift(scale: -1, shift: 0)) }
             .recorded(from: [operand]) { context in [-context.upstream] }
     }
 
@@ -73,7 +73,7 @@ extension Tensor {
 
     /// `scale · x + shift`, elementwise.
     func affineMap(scale: Float, shift: Float) -> Tensor {
-        Tensor(shape: shape) { out in Kernels.map(storage.buffer, into: out) { scale * $0 + shift } }
+        Tensor(shape: shape) { out in Kernels.map(storage.buffer, into: out, ScaleShift(scale: scale, shift: shift)) }
             .recorded(from: [self]) { context in [context.upstream * scale] }
     }
 }

@@ -14,7 +14,7 @@ extension Tensor {
             generator.fillUniform(buffer)
             for i in buffer.indices { buffer[i] = buffer[i] < keep ? scale : 0 }
         }
-        return (Tensor(shape: shape) { out in Kernels.zip(input.storage.buffer, mask.storage.buffer, into: out, *) })
+        return (Tensor(shape: shape) { out in Kernels.zip(input.storage.buffer, mask.storage.buffer, into: out, Multiply()) })
             .recorded(from: [input]) { context in [context.upstream * mask] }
     }
 }

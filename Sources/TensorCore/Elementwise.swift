@@ -12,12 +12,24 @@ extension Tensor {
     @inline(__always)
     func applying<F: ElementwiseFunction>(_ function: F) -> Tensor {
         let input = self
-        return Tensor(shape: shape) { out in Kernels.map(input.storage.buffer, into: out) { function.value($0) } }
+        return Tensor(shape: shape) { out in Kernels.map(input.storage.buffer, into: out, ValueOf(function: function)) }
             .recorded(from: [input]) { context in
                 [Tensor(shape: input.shape) { out in
                     Kernels.zip3(context.upstream.storage.buffer, input.storage.buffer, context.output.storage.buffer,
-                                 into: out) { upstream, x, y in upstream * function.derivative(x: x, y: y) }
+                                 into: out, ChainRule(function: function))
                 }]
             }
     }
+}
+
+/// x ↦ f(x), as a kernel.
+struct ValueOf<F: ElementwiseFunction>: UnaryFunction {
+    let function: F
+    func callAsFunction(_ x: Float) -> Float { function.value(x) }
+}
+
+/// (upstream, x, y) ↦ upstream · f′(x): the VJP of an elementwise function, as a kernel.
+struct ChainRule<F: ElementwiseFunction>: TernaryFunction {
+    let function: F
+    func callAsFunction(_ upstream: Float, _ x: Float, _ y: Float) -> Float { upstream * function.derivative(x: x, y: y) }
 }

@@ -57,22 +57,33 @@ extension Tensor {
                      "binaryCrossEntropy: logits \(shape) and targets \(targets.shape) differ")
         let logits = self
         let result = Tensor(shape: shape) { out in
-            Kernels.zip(logits.storage.buffer, targets.storage.buffer, into: out) { x, t in
-                Swift.max(x, 0) - x * t + Foundation.log1p(FastMath.exp(-Swift.abs(x)))
-            }
+            Kernels.zip(logits.storage.buffer, targets.storage.buffer, into: out, BinaryCrossEntropyOnLogits())
         }
         return result.recorded(from: [logits, targets]) { context in
             let g = context.upstream.storage.buffer
             return [
                 context.needsGradient(0) ? Tensor(shape: logits.shape) { out in
-                    Kernels.zip3(g, logits.storage.buffer, targets.storage.buffer, into: out) { g, x, t in
-                        g * (Sigmoid().value(x) - t)
-                    }
+                    Kernels.zip3(g, logits.storage.buffer, targets.storage.buffer, into: out, BinaryCrossEntropyLogitGradient())
                 } : nil,
                 context.needsGradient(1) ? Tensor(shape: targets.shape) { out in
-                    Kernels.zip(g, logits.storage.buffer, into: out) { g, x in -g * x }
+                    Kernels.zip(g, logits.storage.buffer, into: out, BinaryCrossEntropyTargetGradient())
                 } : nil,
             ]
         }
     }
+}
+
+/// (x, t) ↦ max(x, 0) − x·t + log(1 + e^(−|x|)).
+struct BinaryCrossEntropyOnLogits: BinaryFunction {
+    func callAsFunction(_ x: Float, _ t: Float) -> Float { Swift.max(x, 0) - x * t + FastMath.log1p(FastMath.exp(-Swift.abs(x))) }
+}
+
+/// (upstream, x, t) ↦ upstream · (σ(x) − t).
+struct BinaryCrossEntropyLogitGradient: TernaryFunction {
+    func callAsFunction(_ g: Float, _ x: Float, _ t: Float) -> Float { g * (Sigmoid().value(x) - t) }
+}
+
+/// (upstream, x) ↦ −upstream · x.
+struct BinaryCrossEntropyTargetGradient: BinaryFunction {
+    func callAsFunction(_ g: Float, _ x: Float) -> Float { -g * x }
 }

@@ -42,6 +42,10 @@ extension Tensor {
         let result = Tensor(repeating: 0, shape: layout.reducedShape)
         let destination = result.storage.pointer
         for o in 0..<layout.outer {
+            if layout.inner == 1 {   // summing along contiguous rows, e.g. over pixels of [N, D]
+                destination[o] = Kernels.contiguousSum(source + o * layout.length, count: layout.length)
+                continue
+            }
             for k in 0..<layout.length {
                 let row = source + layout.offset(o, k, 0), out = destination + o * layout.inner
                 for i in 0..<layout.inner { out[i] += row[i] }
@@ -135,6 +139,10 @@ extension Tensor {
         let source = storage.pointer
         return Tensor(shape: shape) { out in
             for o in 0..<layout.outer {
+                if layout.inner == 1 {
+                    (out.baseAddress! + o * layout.length).update(repeating: source[o], count: layout.length)
+                    continue
+                }
                 for k in 0..<layout.length {
                     (out.baseAddress! + layout.offset(o, k, 0)).update(from: source + o * layout.inner, count: layout.inner)
                 }

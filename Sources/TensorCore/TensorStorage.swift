@@ -1,15 +1,14 @@
 /// A contiguous, 64-byte aligned Float32 buffer owned by one or more tensors.
 ///
-/// Alignment to a cache line lets BLAS and the vectorized loops use aligned loads; the buffer is
-/// freed when the last tensor that shares it goes away.
+/// Alignment to a cache line lets BLAS and the vectorized loops use aligned loads; the buffer goes
+/// back to the ``BufferPool`` when the last tensor that shares it goes away.
 final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
     init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer = BufferPool.allocate(count: count)
     }
 
     convenience init(repeating value: Float, count: Int) {
@@ -17,7 +16,7 @@ final class TensorStorage: @unchecked Sendable {
         pointer.initialize(repeating: value, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { BufferPool.release(pointer, count: count) }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

@@ -130,3 +130,38 @@ final class ReferenceValueTests: XCTestCase {
         XCTAssert(kept.allSatisfy { Swift.abs($0 - 1 / 0.7) < 1e-6 })
     }
 }
+
+extension ReferenceValueTests {
+    /// FastMath.log1p on its domain [0, 1] against libm, including values so small that 1 + u rounds to 1.
+    func testFastLogOnePlusIsAccurate() {
+        var worst: Double = 0
+        for step in 0...20_000 {
+            let u = Float(step) / 20_000
+            let exact = Foundation.log1p(Double(u))
+            if exact > 0 { worst = Swift.max(worst, Swift.abs(Double(FastMath.log1p(u)) - exact) / exact) }
+        }
+        for u: Float in [1e-30, 1e-12, 3e-8, 1e-7, 1e-5] {
+            worst = Swift.max(worst, Swift.abs(Double(FastMath.log1p(u)) - Foundation.log1p(Double(u))) / Foundation.log1p(Double(u)))
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertEqual(FastMath.log1p(0), 0)
+    }
+}
+
+extension ReferenceValueTests {
+    /// FastMath.squareRoot against libm across 60 decades, plus zero.
+    func testFastSquareRootIsAccurate() {
+        var worst: Double = 0
+        var x: Float = 1e-30
+        while x < 1e30 {
+            for scale: Float in [1, 1.37, 2.9, 7.3] {
+                let value = x * scale
+                let exact = Foundation.sqrt(Double(value))
+                worst = Swift.max(worst, Swift.abs(Double(FastMath.squareRoot(value)) - exact) / exact)
+            }
+            x *= 10
+        }
+        XCTAssertLessThan(worst, 3e-7)
+        XCTAssertEqual(FastMath.squareRoot(0), 0)
+    }
+}
