@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
-        .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN"]),
+        .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
         .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),
 
         // The command-line tool.
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
-        .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore"]),
+        .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore"]),
         .testTarget(name: "LatentCLITests", dependencies: ["latent"]),
     ]

@@ -51,6 +51,12 @@ extension Module {
     /// shape, and nothing else may be. Nothing is changed unless everything matches.
     /// - Parameter source: names the origin (a file path) in error messages.
     public func loadParameters(_ values: [String: Tensor], source: String = "the checkpoint") throws {
+        try checkParameters(values, source: source)
+        for (name, tensor) in namedParameters { tensor.assign(values[name]!) }
+    }
+
+    /// Throws the error ``loadParameters(_:source:)`` would, without changing anything.
+    public func checkParameters(_ values: [String: Tensor], source: String = "the checkpoint") throws {
         let parameters = namedParameters
         for (name, tensor) in parameters {
             guard let value = values[name] else { throw ModuleLoadingError.missingKey(name, source: source) }
@@ -62,7 +68,6 @@ extension Module {
         if let unexpected = values.keys.sorted().first(where: { !known.contains($0) }) {
             throw ModuleLoadingError.unexpectedKey(unexpected, source: source)
         }
-        for (name, tensor) in parameters { tensor.assign(values[name]!) }
     }
 }
 

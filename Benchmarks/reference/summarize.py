@@ -1,0 +1,113 @@
+"""Turns the logs of one Benchmarks/compare.sh run into a Markdown table (stdlib only).
+
+Reads from LOGDIR: latent-N.txt and torch-N.txt (one `latent-bench step` / vae_step_torch.py
+output per round N), optionally epochs.txt (vae_mlp_torch.py), wait.txt (wait_idle.py) and
+commands.txt (the commands, one a line). Each figure is the median of the rounds' medians, since
+a single run on a shared 2-core machine can be off by tens of percent.
+"""
+import argparse
+import glob
+import os
+import re
+import statistics
+import sys
+
+# The rows of the table: label, and the line prefix both programs print for it.
+ROWS = [
+    ("forward+backward", "forward+backward"),
+    ("Adam update alone", "Adam update alone"),
+    ("full step (zero_grad, forward, backward, Adam)", "full step (+Adam)"),
+]
+STEPS_PER_EPOCH = 469  # 60,000 / 128, rounded up, as latent-bench prints
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def find(pattern, text, path):
+    """The first group of pattern in text; stops with a clear message if the output format changed."""
+    m = re.search(pattern, text, re.MULTILINE)
+    if not m:
+        sys.exit(f"summarize.py: no match for {pattern!r} in {path}")
+    return m.group(1)
+
+
+def figures(kind, logdir):
+    """{prefix: [ms per round]} and the texts, for kind 'latent' or 'torch'."""
+    paths = sorted(glob.glob(os.path.join(logdir, f"{kind}-*.txt")))
+    if not paths:
+        sys.exit(f"summarize.py: no {kind}-*.txt in {logdir}")
+    texts = [read(p) for p in paths]
+    values = {
+        prefix: [float(find(rf"^{re.escape(prefix)}\s+([\d.]+) ms", t, p)) for t, p in zip(texts, paths)]
+        for _, prefix in ROWS
+    }
+    return values, texts, paths
+
+
+def cell(values):
+    """Median, with the range over rounds so the noise is visible."""
+    med = statistics.median(values)
+    return f"{med:.3f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else f"{med:.3f}"
+
+
+p = argparse.ArgumentParser()
+p.add_argument("logdir")
+p.add_argument("--cpu", default="unknown")
+p.add_argument("--nproc", default="unknown")
+p.add_argument("--date", default="unknown")
+p.add_argument("--threads", default="2")
+a = p.parse_args()
+
+latent, latent_texts, latent_paths = figures("latent", a.logdir)
+torch, torch_texts, torch_paths = figures("torch", a.logdir)
+openblas = find(r"OpenBLAS kernels (\S+)", latent_texts[0], latent_paths[0])
+torch_version = find(r"^torch (\S+)", torch_texts[0], torch_paths[0])
+torch_load = [float(find(r"^other_load ([\d.]+)", t, path)) for t, path in zip(torch_texts, torch_paths)]
+rounds = len(latent_texts)
+
+print(f"### MLP VAE training step, Latent vs PyTorch ({a.threads} threads, batch 128)\n")
+over = f"the median over {rounds} interleaved rounds of" if rounds > 1 else "one round of"
+print(f"Milliseconds, {over} each program's median of its timed steps"
+      f"{' (range over rounds in brackets)' if rounds > 1 else ''}. "
+      "Ratio = Latent time / PyTorch time: below 1 means Latent is faster.\n")
+print("| measurement | Latent (ms) | PyTorch (ms) | Latent / PyTorch |")
+print("|---|---:|---:|---:|")
+for label, prefix in ROWS:
+    lt, pt = statistics.median(latent[prefix]), statistics.median(torch[prefix])
+    print(f"| {label} | {cell(latent[prefix])} | {cell(torch[prefix])} | {lt / pt:.2f} |")
+step_l, step_p = (statistics.median(d["full step (+Adam)"]) for d in (latent, torch))
+print(f"| {STEPS_PER_EPOCH} × full step (s per epoch of steps) | {step_l * STEPS_PER_EPOCH / 1e3:.2f} s "
+      f"| {step_p * STEPS_PER_EPOCH / 1e3:.2f} s | {step_l / step_p:.2f} |")
+
+epochs_path = os.path.join(a.logdir, "epochs.txt")
+if os.path.exists(epochs_path):
+    text = read(epochs_path)
+    # Epoch 1 includes PyTorch's one-off warm-up; epoch 2 is the warm one, compared here.
+    t1 = float(find(r"^epoch\s+1\s+train_time\s+([\d.]+) s", text, epochs_path))
+    t2 = float(find(r"^epoch\s+2\s+train_time\s+([\d.]+) s", text, epochs_path))
+    load2 = find(r"^epoch\s+2\s.*other_load ([\d.]+)", text, epochs_path)
+    print(f"\nPyTorch's real training epoch (vae_mlp_torch.py on Fashion-MNIST): {t2:.2f} s in epoch 2 "
+          f"(other load {load2} cores; epoch 1: {t1:.2f} s), against {step_p * STEPS_PER_EPOCH / 1e3:.2f} s "
+          f"for {STEPS_PER_EPOCH} of its timed steps above; the rest is the epoch loop's own work "
+          "(shuffled batch gathering, loss.item()) and the machine's noise.")
+
+print("\n**Machine**\n")
+print(f"- CPU: {a.cpu}; nproc {a.nproc}; OpenBLAS kernels (latent-bench) {openblas}; torch {torch_version}")
+reselected = re.search(r"^# (OpenBLAS picked .*)$", latent_texts[0], re.MULTILINE)
+if reselected:  # latent-bench overrides OpenBLAS's kernel pick on some CPUs; PyTorch's own BLAS does not
+    print(f"- latent-bench: {reselected.group(1)}")
+print(f"- date: {a.date}")
+print(f"- other processes' CPU load during the PyTorch step runs: {', '.join(f'{x:.2f}' for x in torch_load)} cores")
+wait_path = os.path.join(a.logdir, "wait.txt")
+if os.path.exists(wait_path):
+    print(f"- before measuring: {read(wait_path).strip().removeprefix('[wait_idle] ')}")
+
+commands_path = os.path.join(a.logdir, "commands.txt")
+if os.path.exists(commands_path):
+    print("\n**Commands** (each step pair run in turn, Latent first)\n")
+    print("```")
+    print(read(commands_path).rstrip())
+    print("```")

@@ -1,0 +1,110 @@
+import TensorCore
+
+/// One split of an image data set in memory: intensities in [0, 1] and integer labels.
+public struct ImageSet: Sendable {
+    /// count × dimension values in [0, 1], row-major.
+    public let intensities: [Float]
+    public let labels: [Int]
+    public let rows: Int
+    public let columns: Int
+
+    public var count: Int { labels.count }
+    /// Pixels per image.
+    public var dimension: Int { rows * columns }
+    /// The number of classes: one more than the largest label.
+    public var classCount: Int { (labels.max() ?? -1) + 1 }
+
+    public init(intensities: [Float], labels: [Int], rows: Int, columns: Int) {
+        precondition(intensities.count == labels.count * rows * columns,
+                     "ImageSet: \(intensities.count) values do not make \(labels.count) images of \(rows)×\(columns)")
+        self.intensities = intensities
+        self.labels = labels
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Scales 8-bit pixels p to p/255.
+    public init(_ labeled: LabeledImages) {
+        self.init(intensities: labeled.images.pixels.map { Float($0) / 255 }, labels: labeled.labels.labels.map(Int.init),
+                  rows: labeled.images.rows, columns: labeled.images.columns)
+    }
+
+    /// The images at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> ImageSet {
+        var values: [Float] = []
+        values.reserveCapacity(indices.count * dimension)
+        for index in indices { values += intensities[(index * dimension)..<((index + 1) * dimension)] }
+        return ImageSet(intensities: values, labels: indices.map { labels[$0] }, rows: rows, columns: columns)
+    }
+
+    /// The first `count` images (all of them when `count` is nil or larger).
+    public func prefix(_ count: Int?) -> ImageSet {
+        guard let count, count < self.count else { return self }
+        return subset(Array(0..<count))
+    }
+
+    /// Splits off `count` images chosen by a seeded shuffle, for validation: (rest, validation).
+    public func splittingValidation(count: Int, seed: UInt64) -> (training: ImageSet, validation: ImageSet) {
+        precondition(count >= 0 && count < self.count, "ImageSet: cannot hold out \(count) of \(self.count) images")
+        var generator = RandomGenerator(seed: seed)
+        let order = generator.permutation(self.count)
+        return (subset(Array(order[count...]).sorted()), subset(Array(order[..<count]).sorted()))
+    }
+
+    /// The same images with every pixel replaced by a draw from Bernoulli(intensity), seeded:
+    /// the fixed binarization of an evaluation set.
+    public func binarized(seed: UInt64) -> ImageSet {
+        var generator = RandomGenerator(seed: seed)
+        let uniform = Tensor.uniform([intensities.count], using: &generator).scalars
+        return ImageSet(intensities: zip(intensities, uniform).map { $1 < $0 ? 1 : 0 }, labels: labels, rows: rows, columns: columns)
+    }
+
+    /// The same images binarized at a threshold: 1 where the intensity exceeds it.
+    public func thresholded(at threshold: Float) -> ImageSet {
+        ImageSet(intensities: intensities.map { $0 > threshold ? 1 : 0 }, labels: labels, rows: rows, columns: columns)
+    }
+
+    /// Images at `indices` as a [indices.count, dimension] tensor.
+    public func tensor<Indices: Collection<Int>>(_ indices: Indices) -> Tensor {
+        var values = [Float]()
+        values.reserveCapacity(indices.count * dimension)
+        intensities.withUnsafeBufferPointer { source in
+            for index in indices { values.append(contentsOf: source[(index * dimension)..<((index + 1) * dimension)]) }
+        }
+        return Tensor(shape: [indices.count, dimension], scalars: values)
+    }
+
+    /// All images as one [count, dimension] tensor.
+    public func tensor() -> Tensor { Tensor(shape: [count, dimension], scalars: intensities) }
+
+    /// Whether every value is exactly 0 or 1.
+    public var isBinary: Bool { intensities.allSatisfy { $0 == 0 || $0 == 1 } }
+}
+
+extension PixelHandling {
+    /// The evaluation form of a split: thresholded, binarized once with the fixed seed, or as is.
+    public func evaluationSet(_ images: ImageSet) -> ImageSet {
+        switch self {
+        case .continuous: images
+        case .staticBinarization(let threshold): images.thresholded(at: threshold)
+        case .dynamicBinarization: images.binarized(seed: Self.testBinarizationSeed)
+        }
+    }
+
+    /// The training form of a split before batching: thresholded for static binarization, else as is
+    /// (dynamic binarization happens per batch, in ``trainingBatch(_:indices:using:)``).
+    public func trainingSet(_ images: ImageSet) -> ImageSet {
+        if case .staticBinarization(let threshold) = self { return images.thresholded(at: threshold) }
+        return images
+    }
+
+    /// A training batch [indices.count, D] from a set prepared by ``trainingSet(_:)``, binarized
+    /// afresh from `generator` under dynamic binarization.
+    public func trainingBatch<Indices: Collection<Int>>(_ images: ImageSet, indices: Indices,
+                                                         using generator: inout RandomGenerator) -> Tensor {
+        let batch = images.tensor(indices)
+        guard self == .dynamicBinarization else { return batch }
+        let uniform = Tensor.uniform(batch.shape, using: &generator)
+        return Tensor(shape: batch.shape, scalars: zip(batch.scalars, uniform.scalars).map { $1 < $0 ? 1 : 0 })
+    }
+}

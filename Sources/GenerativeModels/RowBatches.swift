@@ -1,0 +1,25 @@
+import TensorCore
+
+/// Walking a data set [N, D] in consecutive row blocks, so that evaluation never holds more than one
+/// block's activations at a time.
+enum RowBatches {
+    /// Calls `body(rows, batch)` for rows `0 ..< N` in blocks of at most `size`, in order; `batch` is
+    /// the [rows.count, D] slice of `data`.
+    static func forEach(of data: Tensor, size: Int, _ body: (_ rows: Range<Int>, _ batch: Tensor) -> Void) {
+        precondition(size > 0, "batch size must be positive, got \(size)")
+        let count = data.shape[0]
+        var start = 0
+        while start < count {
+            let rows = start ..< Swift.min(start + size, count)
+            body(rows, data.slice(axis: 0, rows))
+            start = rows.upperBound
+        }
+    }
+
+    /// Checks that `data` is a non-empty [N, dataDimension] matrix, naming the caller otherwise.
+    static func validate(_ data: Tensor, dataDimension: Int, caller: String) {
+        precondition(data.rank == 2 && data.shape[1] == dataDimension,
+                     "\(caller): data \(data.shape) does not match data dimension \(dataDimension)")
+        precondition(data.shape[0] > 0, "\(caller): the data set is empty")
+    }
+}

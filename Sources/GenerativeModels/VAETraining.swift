@@ -1,0 +1,123 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+
+/// The state of one VAE training run and the loop that advances it, batch by batch.
+///
+/// Two random streams keep runs reproducible and resumable mid-epoch: the data stream of epoch e
+/// (shuffling, dynamic binarization) is keyed by (seed, e), and the noise stream (the ε of the
+/// reparameterization) runs on across epochs. Both states, the step and the position within the
+/// epoch are saved in every checkpoint, so resuming replays exactly what an uninterrupted run does.
+public final class VAETraining {
+    public let configuration: VAEConfiguration
+    public let model: VAE
+    public let optimizer: any Optimizer
+    public private(set) var noise: RandomGenerator
+    /// The data stream's state within the current epoch.
+    public private(set) var data: RandomGenerator
+    /// Epochs completed.
+    public private(set) var completedEpochs = 0
+    /// Batches of the current epoch already trained on.
+    public private(set) var batchesDone = 0
+    /// Running sums over the current epoch: examples, reconstruction·n, KL·n, seconds trained.
+    public private(set) var running = RunningSums()
+
+    public struct RunningSums: Equatable, Sendable {
+        public var examples = 0
+        public var reconstruction: Double = 0
+        public var kl: Double = 0
+        public var seconds: Double = 0
+    }
+
+    public init(configuration: VAEConfiguration, dataDimension: Int) {
+        self.configuration = configuration
+        model = configuration.makeModel(dataDimension: dataDimension)
+        optimizer = configuration.makeOptimizer(for: model)
+        noise = RandomGenerator(seed: configuration.seed &+ 0x6E6F_6973_65)
+        data = VAETraining.dataStream(seed: configuration.seed, epoch: 0)
+    }
+
+    /// The data stream of an epoch: a key of its own per (seed, epoch).
+    static func dataStream(seed: UInt64, epoch: Int) -> RandomGenerator {
+        RandomGenerator(seed: (seed &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(epoch) &+ 0xDA7A))
+    }
+
+    /// The KL weight at the current step.
+    public var beta: Float { configuration.beta.value(atStep: optimizer.stepCount) }
+
+    /// Trains on the rest of the current epoch, or until `shouldStop` returns true between batches.
+    /// `progress` is called after each batch with (batches done, batches in the epoch).
+    /// - Returns: true when the epoch was completed (its running sums are then final).
+    public func trainEpoch(on images: ImageSet, shouldStop: () -> Bool = { false },
+                           progress: (Int, Int) -> Void = { _, _ in }) -> Bool {
+        let batchSize = configuration.batchSize
+        let batchCount = (images.count + batchSize - 1) / batchSize
+        // The permutation is the first draw of the epoch's data stream, so it can be recomputed on resume.
+        var permutationStream = VAETraining.dataStream(seed: configuration.seed, epoch: completedEpochs)
+        let order = permutationStream.permutation(images.count)
+        if batchesDone == 0 { data = permutationStream }
+        while batchesDone < batchCount {
+            if shouldStop() { return false }
+            let start = Date()
+            let indices = order[(batchesDone * batchSize)..<Swift.min((batchesDone + 1) * batchSize, images.count)]
+            let batch = configuration.pixels.trainingBatch(images, indices: indices, using: &data)
+            let loss = model.loss(batch, samples: configuration.samples, beta: beta, using: &noise)
+            let (reconstruction, kl) = (loss.reconstruction.scalar, loss.kl.scalar)
+            optimizer.step(loss.total.backward())
+            running.examples += indices.count
+            running.reconstruction += Double(reconstruction) * Double(indices.count)
+            running.kl += Double(kl) * Double(indices.count)
+            running.seconds += Date().timeIntervalSince(start)
+            batchesDone += 1
+            progress(batchesDone, batchCount)
+        }
+        return true
+    }
+
+    /// Closes a completed epoch: returns its running sums and starts the next epoch's.
+    public func finishEpoch() -> RunningSums {
+        let sums = running
+        completedEpochs += 1
+        batchesDone = 0
+        running = RunningSums()
+        data = VAETraining.dataStream(seed: configuration.seed, epoch: completedEpochs)
+        return sums
+    }
+
+    // MARK: Checkpoints
+
+    /// Writes weights, optimizer state, random streams and loop position to `url` atomically.
+    public func saveCheckpoint(to url: URL) throws {
+        let metadata: [String: String] = [
+            "model": configuration.model,
+            "completed_epochs": String(completedEpochs), "batches_done": String(batchesDone),
+            "noise_seed": String(noise.seed), "noise_counter": String(noise.counter),
+            "data_seed": String(data.seed), "data_counter": String(data.counter),
+            "running_examples": String(running.examples),
+            "running_reconstruction": String(running.reconstruction.bitPattern),
+            "running_kl": String(running.kl.bitPattern), "running_seconds": String(running.seconds),
+        ]
+        try Checkpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
+    }
+
+    /// Restores everything `saveCheckpoint` wrote. A mismatched checkpoint throws before any weight
+    /// changes; after any other error the run must not continue.
+    public func loadCheckpoint(from url: URL) throws {
+        let metadata = try Checkpoint.load(from: url, into: model, optimizer: optimizer)
+        func integer<T: FixedWidthInteger>(_ key: String) throws -> T {
+            guard let text = metadata[key], let value = T(text) else {
+                throw CheckpointError.missingMetadata(path: url.path, key: key)
+            }
+            return value
+        }
+        completedEpochs = try integer("completed_epochs")
+        batchesDone = try integer("batches_done")
+        noise = RandomGenerator(seed: try integer("noise_seed"), counter: try integer("noise_counter"))
+        data = RandomGenerator(seed: try integer("data_seed"), counter: try integer("data_counter"))
+        running = RunningSums(examples: try integer("running_examples"),
+                              reconstruction: Double(bitPattern: try integer("running_reconstruction")),
+                              kl: Double(bitPattern: try integer("running_kl")),
+                              seconds: Double(metadata["running_seconds"] ?? "") ?? 0)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import TensorCore
+
+/// A training checkpoint in one safetensors file: the model's parameters under `model.<name>`, the
+/// optimizer's state under `optimizer.<name>`, and small facts (step counts, random-generator
+/// state, …) as string metadata. Written to a temporary file and renamed, so a crash never leaves
+/// a torn checkpoint; loaded strictly, so a checkpoint of another model is an error naming the key.
+public enum Checkpoint {
+    static let formatKey = "format"
+    static let formatValue = "latent-checkpoint-1"
+    static let optimizerStepKey = "optimizer.step_count"
+
+    /// Writes `model`, `optimizer` and `metadata` to `url` atomically.
+    public static func save(model: any Module, optimizer: (any Optimizer)?, metadata: [String: String] = [:], to url: URL) throws {
+        var tensors: [String: Tensor] = [:]
+        for (name, tensor) in model.namedParameters { tensors["model.\(name)"] = tensor }
+        var allMetadata = metadata
+        allMetadata[formatKey] = formatValue
+        if let optimizer {
+            for (name, tensor) in optimizer.stateTensors { tensors["optimizer.\(name)"] = tensor }
+            allMetadata[optimizerStepKey] = String(optimizer.stepCount)
+        }
+        try SafetensorsFile.write(tensors: tensors, metadata: allMetadata, to: url)
+    }
+
+    /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its metadata.
+    /// Nothing is changed unless everything matches.
+    public static func load(from url: URL, into model: any Module, optimizer: (any Optimizer)? = nil) throws -> [String: String] {
+        let file = try SafetensorsFile.read(contentsOf: url)
+        let source = url.path
+        guard file.metadata[formatKey] == formatValue else {
+            throw CheckpointError.notACheckpoint(path: source)
+        }
+        var modelTensors: [String: Tensor] = [:], optimizerTensors: [String: Tensor] = [:]
+        for (key, tensor) in file.tensors {
+            if key.hasPrefix("model.") { modelTensors[String(key.dropFirst(6))] = tensor }
+            else if key.hasPrefix("optimizer.") { optimizerTensors[String(key.dropFirst(10))] = tensor }
+            else { throw ModuleLoadingError.unexpectedKey(key, source: source) }
+        }
+        // The model is checked first (its keys make the clearest message) and written last, once
+        // the optimizer's state has been checked and loaded too.
+        try model.checkParameters(modelTensors, source: source)
+        if let optimizer {
+            guard let stepText = file.metadata[optimizerStepKey], let step = Int(stepText) else {
+                throw CheckpointError.missingMetadata(path: source, key: optimizerStepKey)
+            }
+            try optimizer.loadState(optimizerTensors, stepCount: step, source: source)
+        }
+        try model.loadParameters(modelTensors, source: source)
+        return file.metadata
+    }
+}
+
+/// A file that is a safetensors file but not a Latent checkpoint, or lacks a needed fact.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    case notACheckpoint(path: String)
+    case missingMetadata(path: String, key: String)
+
+    public var description: String {
+        switch self {
+        case .notACheckpoint(let path):
+            return "\(path) is not a Latent checkpoint (its metadata has no format \"\(Checkpoint.formatValue)\")."
+        case .missingMetadata(let path, let key):
+            return "\(path) has no metadata entry '\(key)'."
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `latent`: train, evaluate, sample and draw deep generative models.
+@main
+struct Latent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent",
+        abstract: "Deep generative models: train, evaluate, sample and draw.",
+        subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self]
+    )
+}
+
+/// `latent train MODEL`: one subcommand per model family.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model and write a run folder (config, checkpoint, metrics, images).",
+        subcommands: [TrainVAE.self]
+    )
+}

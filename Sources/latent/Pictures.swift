@@ -1,0 +1,40 @@
+import Datasets
+import Foundation
+import GenerativeModels
+import Rendering
+import TensorCore
+
+/// The images a VAE run draws: prior samples and test reconstructions, as PNG grids.
+enum Pictures {
+    /// Decoded means of `count` draws from the prior N(0, I), seeded, in a grid.
+    static func samples(_ model: VAE, count: Int, gridColumns: Int, imageRows: Int, imageColumns: Int, seed: UInt64) throws -> GrayImage {
+        var generator = RandomGenerator(seed: seed)
+        let z = Tensor.normal([count, model.latentDimension], using: &generator)
+        return try grid(withoutGradients { model.decodeMean(z) }, imageRows: imageRows, imageColumns: imageColumns, gridColumns: gridColumns)
+    }
+
+    /// Pairs of rows: test images, then their reconstructions (decoded posterior means).
+    static func reconstructions(_ model: VAE, images: ImageSet, count: Int, gridColumns: Int) throws -> GrayImage {
+        let inputs = images.tensor(0..<min(count, images.count))
+        let outputs = withoutGradients { model.decodeMean(model.encode(inputs).mean) }
+        var tiles: [Float] = []
+        let (input, output) = (inputs.scalars, outputs.scalars)
+        let size = images.dimension
+        for rowStart in stride(from: 0, to: inputs.shape[0], by: gridColumns) {
+            let rowEnd = min(rowStart + gridColumns, inputs.shape[0])
+            tiles += input[(rowStart * size)..<(rowEnd * size)]
+            tiles += output[(rowStart * size)..<(rowEnd * size)]
+        }
+        return try ImageGrid.grid(tiles, tileHeight: images.rows, tileWidth: images.columns, columns: gridColumns)
+    }
+
+    /// Tiles a [N, rows·columns] tensor of intensities.
+    static func grid(_ images: Tensor, imageRows: Int, imageColumns: Int, gridColumns: Int) throws -> GrayImage {
+        try ImageGrid.grid(images.scalars, tileHeight: imageRows, tileWidth: imageColumns, columns: gridColumns)
+    }
+
+    /// Writes a PNG, naming the file in any error.
+    static func write(_ image: GrayImage, to url: URL) throws {
+        do { try image.write(to: url) } catch { throw CommandError("Cannot write \(url.path): \(error)") }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GenerativeModels
+
+/// The files of one run: config.json, checkpoint.safetensors, metrics.jsonl and images/.
+struct RunFolder {
+    let url: URL
+
+    init(_ path: String) { url = URL(fileURLWithPath: path) }
+
+    var configuration: URL { url.appendingPathComponent("config.json") }
+    var checkpoint: URL { url.appendingPathComponent("checkpoint.safetensors") }
+    var metrics: URL { url.appendingPathComponent("metrics.jsonl") }
+    var images: URL { url.appendingPathComponent("images") }
+    func image(_ name: String) -> URL { images.appendingPathComponent(name) }
+
+    var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
+
+    /// Whether the folder exists and holds anything.
+    var isNonEmpty: Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).isEmpty == false
+    }
+
+    /// Creates the folder and images/ inside it.
+    func create() throws {
+        do {
+            try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        } catch {
+            throw CommandError("Cannot create the run folder \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The run's configuration, with a clear error when the folder is not a VAE run.
+    func readConfiguration() throws -> VAEConfiguration {
+        guard exists else { throw CommandError("Run folder \(url.path) does not exist.") }
+        guard FileManager.default.fileExists(atPath: configuration.path) else {
+            throw CommandError("\(url.path) is not a run folder: it has no config.json.")
+        }
+        let configuration: VAEConfiguration
+        do { configuration = try VAEConfiguration.read(from: self.configuration) } catch {
+            throw CommandError("\(error)")
+        }
+        guard configuration.model == "vae" else {
+            throw CommandError("\(url.path) holds a '\(configuration.model)' run, which this command does not handle.")
+        }
+        return configuration
+    }
+
+    /// Writes config.json atomically.
+    func write(_ configuration: VAEConfiguration) throws {
+        try configuration.encoded().write(to: self.configuration, options: .atomic)
+    }
+
+    /// Appends one JSON object as a line of metrics.jsonl.
+    func appendMetrics(_ record: [String: Any]) throws {
+        let line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8)
+        if let handle = try? FileHandle(forWritingTo: metrics) {
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: line)
+        } else {
+            try line.write(to: metrics)
+        }
+    }
+
+    /// The metrics lines written so far.
+    func readMetrics() -> [[String: Any]] {
+        guard let text = try? String(contentsOf: metrics, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+}
+
+extension RunFolder {
+    /// Drops metrics lines of epochs after `epoch`: on resume those epochs are trained again, and
+    /// their lines would otherwise appear twice.
+    func keepMetrics(throughEpoch epoch: Int) throws {
+        guard let text = try? String(contentsOf: metrics, encoding: .utf8) else { return }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let lineEpoch = record["epoch"] as? Int else { return true }
+            return lineEpoch <= epoch
+        }
+        try Data((kept.map { $0 + "\n" }.joined()).utf8).write(to: metrics, options: .atomic)
+    }
+}
