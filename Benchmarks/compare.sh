@@ -68,12 +68,15 @@ LATENT_CMD=("$BENCH" --threads "$THREADS" --repeats "$REPEATS" step)
 TORCH_CMD=("$PY" "$ROOT/Benchmarks/reference/vae_step_torch.py" --threads "$THREADS"
            --steps $((4 * REPEATS)) --reference-dir "$REF")
 EPOCH_CMD=("$PY" "$REF/vae_mlp_torch.py" --epochs 2 --threads "$THREADS" --iwae-n 100 --iwae-k 100)
+# Both step programs run under metered.py, which appends other processes' CPU load to the log.
+METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
 
 {
   [[ $BUILD == 1 ]] && echo "(cd $ROOT && swift build -c release --product latent-bench)"
   [[ $WAIT == 1 && -f $REF/wait_idle.py ]] && echo "$PY $REF/wait_idle.py --max-wait $MAX_WAIT"
-  echo "${LATENT_CMD[*]}    # rounds 1..$ROUNDS, alternating with:"
-  echo "${TORCH_CMD[*]}"
+  echo "# rounds 1..$ROUNDS, each: Latent, then PyTorch"
+  echo "${METER[*]} ${LATENT_CMD[*]}"
+  echo "${METER[*]} ${TORCH_CMD[*]}"
   [[ $EPOCHS == 1 ]] && echo "${EPOCH_CMD[*]}"
   true
 } > "$LOGS/commands.txt"
@@ -86,9 +89,9 @@ fi
 
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round/$ROUNDS: Latent"
-  "${LATENT_CMD[@]}" > "$LOGS/latent-$round.txt"
+  "${METER[@]}" "${LATENT_CMD[@]}" > "$LOGS/latent-$round.txt"
   say "round $round/$ROUNDS: PyTorch"
-  "${TORCH_CMD[@]}" > "$LOGS/torch-$round.txt"
+  "${METER[@]}" "${TORCH_CMD[@]}" > "$LOGS/torch-$round.txt"
 done
 
 if [[ $EPOCHS == 1 ]]; then

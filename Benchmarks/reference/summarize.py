@@ -1,9 +1,10 @@
 """Turns the logs of one Benchmarks/compare.sh run into a Markdown table (stdlib only).
 
 Reads from LOGDIR: latent-N.txt and torch-N.txt (one `latent-bench step` / vae_step_torch.py
-output per round N), optionally epochs.txt (vae_mlp_torch.py), wait.txt (wait_idle.py) and
-commands.txt (the commands, one a line). Each figure is the median of the rounds' medians, since
-a single run on a shared 2-core machine can be off by tens of percent.
+output per round N, each ending in metered.py's [load] line), and optionally epochs.txt
+(vae_mlp_torch.py), wait.txt (wait_idle.py) and commands.txt (the commands, one a line). Each
+figure is the median of the rounds' medians, since a single run on a shared 2-core machine can be
+off by tens of percent.
 """
 import argparse
 import glob
@@ -19,6 +20,7 @@ ROWS = [
     ("full step (zero_grad, forward, backward, Adam)", "full step (+Adam)"),
 ]
 STEPS_PER_EPOCH = 469  # 60,000 / 128, rounded up, as latent-bench prints
+LOAD_LIMIT = 0.2  # cores of other processes' load above which a run is flagged; idle shows 0.00-0.05
 
 
 def read(path):
@@ -62,10 +64,14 @@ p.add_argument("--threads", default="2")
 a = p.parse_args()
 
 latent, latent_texts, latent_paths = figures("latent", a.logdir)
-torch, torch_texts, torch_paths = figures("torch", a.logdir)
+pytorch, torch_texts, torch_paths = figures("torch", a.logdir)
 openblas = find(r"OpenBLAS kernels (\S+)", latent_texts[0], latent_paths[0])
 torch_version = find(r"^torch (\S+)", torch_texts[0], torch_paths[0])
-torch_load = [float(find(r"^other_load ([\d.]+)", t, path)) for t, path in zip(torch_texts, torch_paths)]
+# Other processes' CPU load during each run, from metered.py; a run that shared the 2 cores is not
+# comparable (PyTorch's OpenMP threads in particular slow down several-fold).
+load_pattern = r"^\[load\] other processes ([\d.]+) cores"
+latent_load = [float(find(load_pattern, t, path)) for t, path in zip(latent_texts, latent_paths)]
+torch_load = [float(find(load_pattern, t, path)) for t, path in zip(torch_texts, torch_paths)]
 rounds = len(latent_texts)
 
 print(f"### MLP VAE training step, Latent vs PyTorch ({a.threads} threads, batch 128)\n")
@@ -73,12 +79,16 @@ over = f"the median over {rounds} interleaved rounds of" if rounds > 1 else "one
 print(f"Milliseconds, {over} each program's median of its timed steps"
       f"{' (range over rounds in brackets)' if rounds > 1 else ''}. "
       "Ratio = Latent time / PyTorch time: below 1 means Latent is faster.\n")
+worst = max(latent_load + torch_load)
+if worst > LOAD_LIMIT:
+    print(f"**Warning: other processes used up to {worst:.2f} cores during these runs (see Machine below); "
+          "the figures and ratios are not trustworthy. Rerun when the machine is quiet.**\n")
 print("| measurement | Latent (ms) | PyTorch (ms) | Latent / PyTorch |")
 print("|---|---:|---:|---:|")
 for label, prefix in ROWS:
-    lt, pt = statistics.median(latent[prefix]), statistics.median(torch[prefix])
-    print(f"| {label} | {cell(latent[prefix])} | {cell(torch[prefix])} | {lt / pt:.2f} |")
-step_l, step_p = (statistics.median(d["full step (+Adam)"]) for d in (latent, torch))
+    lt, pt = statistics.median(latent[prefix]), statistics.median(pytorch[prefix])
+    print(f"| {label} | {cell(latent[prefix])} | {cell(pytorch[prefix])} | {lt / pt:.2f} |")
+step_l, step_p = (statistics.median(d["full step (+Adam)"]) for d in (latent, pytorch))
 print(f"| {STEPS_PER_EPOCH} × full step (s per epoch of steps) | {step_l * STEPS_PER_EPOCH / 1e3:.2f} s "
       f"| {step_p * STEPS_PER_EPOCH / 1e3:.2f} s | {step_l / step_p:.2f} |")
 
@@ -100,14 +110,15 @@ reselected = re.search(r"^# (OpenBLAS picked .*)$", latent_texts[0], re.MULTILIN
 if reselected:  # latent-bench overrides OpenBLAS's kernel pick on some CPUs; PyTorch's own BLAS does not
     print(f"- latent-bench: {reselected.group(1)}")
 print(f"- date: {a.date}")
-print(f"- other processes' CPU load during the PyTorch step runs: {', '.join(f'{x:.2f}' for x in torch_load)} cores")
+print("- other processes' CPU load (cores) during each round's runs: Latent "
+      f"{', '.join(f'{x:.2f}' for x in latent_load)}; PyTorch {', '.join(f'{x:.2f}' for x in torch_load)}")
 wait_path = os.path.join(a.logdir, "wait.txt")
 if os.path.exists(wait_path):
     print(f"- before measuring: {read(wait_path).strip().removeprefix('[wait_idle] ')}")
 
 commands_path = os.path.join(a.logdir, "commands.txt")
 if os.path.exists(commands_path):
-    print("\n**Commands** (each step pair run in turn, Latent first)\n")
+    print("\n**Commands**\n")
     print("```")
     print(read(commands_path).rstrip())
     print("```")

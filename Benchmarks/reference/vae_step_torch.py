@@ -13,7 +13,7 @@ Two differences from Latent that do not change the time: loss_function sums over
 Latent averages per example (only a scale on the gradients), and the reference decoder ends in
 sigmoid + BCE while Latent's uses BCE on logits (same number of elementwise passes).
 
-Output (one figure per line, parsed by summarize.py):
+Output (one figure per line; summarize.py reads the three ms lines):
   torch 2.x threads=2
   forward+backward   X.XXX ms (median of N)
   Adam update alone  X.XXX ms (median of N, P parameters)

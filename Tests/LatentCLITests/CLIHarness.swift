@@ -82,6 +82,20 @@ enum CLIHarness {
         try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     }
+
+    /// The raw bytes of the model's tensors in a checkpoint (metadata such as timings may differ).
+    static func modelBytes(_ run: URL) throws -> Data {
+        let file = try Data(contentsOf: run.appendingPathComponent("checkpoint.safetensors"))
+        let headerLength = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: file[8..<(8 + headerLength)]) as! [String: Any]
+        var bytes = Data()
+        for key in header.keys.sorted() where key.hasPrefix("model.") {
+            let offsets = (header[key] as! [String: Any])["data_offsets"] as! [Int]
+            bytes += file[(8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1])]
+        }
+        XCTAssertFalse(bytes.isEmpty)
+        return bytes
+    }
 }
 
 private final class BundleLocator {}

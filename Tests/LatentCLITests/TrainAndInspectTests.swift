@@ -73,21 +73,7 @@ final class TrainAndInspectTests: XCTestCase {
         XCTAssertEqual(try train(resumed, epochs: 1).status, 0)
         let continued = try CLIHarness.run(["train", "vae", "--out", resumed.path, "--resume", "--epochs", "2"])
         XCTAssertEqual(continued.status, 0, continued.errors)
-        XCTAssertEqual(try modelBytes(straight), try modelBytes(resumed))
+        XCTAssertEqual(try CLIHarness.modelBytes(straight), try CLIHarness.modelBytes(resumed))
         XCTAssertEqual(try CLIHarness.metrics(in: resumed).count, 4)
-    }
-
-    /// The raw bytes of the model's tensors in a checkpoint (metadata such as timings may differ).
-    func modelBytes(_ run: URL) throws -> Data {
-        let file = try Data(contentsOf: run.appendingPathComponent("checkpoint.safetensors"))
-        let headerLength = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = try JSONSerialization.jsonObject(with: file[8..<(8 + headerLength)]) as! [String: Any]
-        var bytes = Data()
-        for key in header.keys.sorted() where key.hasPrefix("model.") {
-            let offsets = (header[key] as! [String: Any])["data_offsets"] as! [Int]
-            bytes += file[(8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1])]
-        }
-        XCTAssertFalse(bytes.isEmpty)
-        return bytes
     }
 }
