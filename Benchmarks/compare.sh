@@ -3,9 +3,10 @@
 # measured in one run with the two programs interleaved, so both see the same machine conditions.
 #
 # Usage: Benchmarks/compare.sh [--threads N] [--rounds N] [--no-epochs] [--no-wait] [--no-build]
+#   --threads N  threads for both programs, default 2
 #   --rounds N   step measurement pairs (Latent, then PyTorch), default 3; the table gives the
 #                median of the rounds' medians, because these machines are noisy
-#   --no-epochs  skip PyTorch's 2-epoch run of vae_mlp_torch.py (per-epoch time, about 20 s)
+#   --no-epochs  skip PyTorch's 2-epoch run of vae_mlp_torch.py (per-epoch time, about 15 s)
 #   --no-wait    do not wait for a quiet machine first (wait_idle.py, at most $MAX_WAIT s)
 #   --no-build   use the existing .build/release/latent-bench
 # Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR (default the
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --no-epochs) EPOCHS=0 ;;
     --no-wait) WAIT=0 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -81,7 +82,7 @@ METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
   true
 } > "$LOGS/commands.txt"
 
-# wait_idle.py returns when the machine has been idle 10 s, or gives up after --max-wait and says so.
+# wait_idle.py returns after two quiet 5 s windows in a row, or gives up after --max-wait and says so.
 if [[ $WAIT == 1 && -f $REF/wait_idle.py ]]; then
   say "waiting for a quiet machine (at most $MAX_WAIT s)"
   "$PY" "$REF/wait_idle.py" --max-wait "$MAX_WAIT" | tee "$LOGS/wait.txt" >&2

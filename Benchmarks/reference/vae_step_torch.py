@@ -62,7 +62,7 @@ index = 0
 
 def median_ms(body, before=None):
     """Median wall time of body() in ms over args.steps runs, after args.warmup untimed runs.
-    before() runs outside the timed region (latent-bench has no equivalent work to time)."""
+    before() runs untimed: it is PyTorch bookkeeping that latent-bench's loop does not have."""
     for _ in range(args.warmup):
         if before:
             before()

@@ -67,4 +67,16 @@ final class OptimizerTests: XCTestCase {
             XCTAssertEqual("\(error)", "state.safetensors has no tensor named 'p.exp_avg', which the model needs.")
         }
     }
+
+    /// Moments of a parameter whose gradient has gone to zero decay into the subnormal range, which
+    /// is very slow to compute with; Adam sets them to zero instead (below 1e-30).
+    func testAdamMomentsNeverBecomeSubnormal() throws {
+        let p = Tensor(shape: [3], scalars: [1, 2, 3], requiresGradient: true)
+        let adam = Adam(parameters: [("p", p)])
+        adam.step((p * p).sum().backward())
+        for _ in 0..<1200 { adam.step((p * 0).sum().backward()) }
+        for (name, tensor) in adam.stateTensors {
+            XCTAssert(tensor.scalars.allSatisfy { $0 == 0 || $0.isNormal }, "\(name) holds subnormal values: \(tensor.scalars)")
+        }
+    }
 }
