@@ -74,7 +74,8 @@ final class OptimizerTests: XCTestCase {
         let p = Tensor(shape: [3], scalars: [1, 2, 3], requiresGradient: true)
         let adam = Adam(parameters: [("p", p)])
         adam.step((p * p).sum().backward())
-        for _ in 0..<1200 { adam.step((p * 0).sum().backward()) }
+        // m = 0.1·g·0.9ⁿ is subnormal for n between about 810 and 960.
+        for _ in 0..<850 { adam.step((p * 0).sum().backward()) }
         for (name, tensor) in adam.stateTensors {
             XCTAssert(tensor.scalars.allSatisfy { $0 == 0 || $0.isNormal }, "\(name) holds subnormal values: \(tensor.scalars)")
         }
