@@ -74,4 +74,18 @@ final class VAETrainingResumeTests: XCTestCase {
         }
         XCTAssertEqual(larger.model.parameters.map(\.scalars), before)
     }
+
+    /// The same seed, data and configuration give the same weights, bit for bit; another seed does not.
+    func testSameSeedGivesBitIdenticalTraining() {
+        let images = syntheticImages(count: 40)
+        func trainedWeights(seed: UInt64) -> [UInt32] {
+            var configuration = configuration()
+            configuration.seed = seed
+            let training = VAETraining(configuration: configuration, dataDimension: 16)
+            XCTAssertTrue(training.trainEpoch(on: images))
+            return training.model.parameters.flatMap { $0.scalars.map(\.bitPattern) }
+        }
+        XCTAssertEqual(trainedWeights(seed: 11), trainedWeights(seed: 11))
+        XCTAssertNotEqual(trainedWeights(seed: 11), trainedWeights(seed: 12))
+    }
 }
