@@ -38,7 +38,7 @@ extension VAE {
                 means += encode(batch).mean.scalars.map(Double.init)
             }
         }
-        let count = data.shape[0]
+        let count = means.count / latent
         var centers = [Double](repeating: 0, count: latent)
         for row in 0..<count {
             for d in 0..<latent { centers[d] += means[row * latent + d] }

@@ -42,10 +42,19 @@ public final class VAE: Module {
         })
     }
 
+    /// The range the encoder's log σ² is clamped to: σ² from 1e-13 to 5e8. It never binds in
+    /// ordinary training; it keeps exp(log σ²) finite when a run diverges.
+    public static let encoderLogVarianceRange: ClosedRange<Float> = -30 ... 20
+
+    /// The range of the learned per-pixel decoder log σ²: σ ≥ 0.01. Without a floor, pixels that
+    /// are always 0 (Fashion-MNIST's borders) drive σ → 0 and the likelihood to +∞.
+    public static let decoderLogVarianceRange: ClosedRange<Float> = -9.21 ... 9.21
+
     /// q(z|x) for a batch x [N, D].
     public func encode(_ x: Tensor) -> DiagonalGaussian {
         let hidden = encoder(x)
-        return DiagonalGaussian(mean: meanHead(hidden), logVariance: logVarianceHead(hidden))
+        return DiagonalGaussian(mean: meanHead(hidden),
+                                logVariance: logVarianceHead(hidden).clamped(to: Self.encoderLogVarianceRange))
     }
 
     /// Decoder outputs for latents z [N, latent] → [N, D].
@@ -56,7 +65,8 @@ public final class VAE: Module {
 
     /// −log p(x|z) per example, [N].
     public func reconstructionLoss(decoderOutput: Tensor, data: Tensor) -> Tensor {
-        likelihood.negativeLogLikelihood(decoderOutput: decoderOutput, data: data, logVariance: decoderLogVariance)
+        likelihood.negativeLogLikelihood(decoderOutput: decoderOutput, data: data,
+                                         logVariance: decoderLogVariance?.clamped(to: Self.decoderLogVarianceRange))
     }
 
     /// The SGVB estimate of the negative ELBO for a batch x [N, D], with `samples` (L) draws of z per
