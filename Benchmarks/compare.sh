@@ -7,7 +7,7 @@
 #   --rounds N   step measurement pairs (Latent, then PyTorch), default 3; the table gives the
 #                median of the rounds' medians, because these machines are noisy
 #   --no-epochs  skip PyTorch's 2-epoch run of vae_mlp_torch.py (per-epoch time, about 15 s)
-#   --no-wait    do not wait for a quiet machine first (wait_idle.py, at most $MAX_WAIT s)
+#   --no-wait    do not wait for a quiet machine before each round (wait_idle.py, at most $MAX_WAIT s)
 #   --no-build   use the existing .build/release/latent-bench
 # Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR (default the
 # shared/reference folder beside the repository), MAX_WAIT (default 300).
@@ -74,21 +74,25 @@ METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
 
 {
   [[ $BUILD == 1 ]] && echo "(cd $ROOT && swift build -c release --product latent-bench)"
-  [[ $WAIT == 1 && -f $REF/wait_idle.py ]] && echo "$PY $REF/wait_idle.py --max-wait $MAX_WAIT"
   echo "# rounds 1..$ROUNDS, each: Latent, then PyTorch"
+  [[ $WAIT == 1 && -f $REF/wait_idle.py ]] && echo "$PY $REF/wait_idle.py --max-wait $MAX_WAIT    # also before the epoch run"
   echo "${METER[*]} ${LATENT_CMD[*]}"
   echo "${METER[*]} ${TORCH_CMD[*]}"
   [[ $EPOCHS == 1 ]] && echo "${EPOCH_CMD[*]}"
   true
 } > "$LOGS/commands.txt"
 
-# wait_idle.py returns after two quiet 5 s windows in a row, or gives up after --max-wait and says so.
-if [[ $WAIT == 1 && -f $REF/wait_idle.py ]]; then
+# Others' jobs come and go on these machines, so wait before every round, not once: wait_idle.py
+# returns after two quiet 5 s windows in a row (a round takes about 10 s), or gives up after
+# --max-wait and says so. metered.py then records whether the round really ran alone.
+quiet() {
+  [[ $WAIT == 1 && -f $REF/wait_idle.py ]] || return 0
   say "waiting for a quiet machine (at most $MAX_WAIT s)"
-  "$PY" "$REF/wait_idle.py" --max-wait "$MAX_WAIT" | tee "$LOGS/wait.txt" >&2
-fi
+  "$PY" "$REF/wait_idle.py" --max-wait "$MAX_WAIT" | tee -a "$LOGS/wait.txt" >&2
+}
 
 for round in $(seq 1 "$ROUNDS"); do
+  quiet
   say "round $round/$ROUNDS: Latent"
   "${METER[@]}" "${LATENT_CMD[@]}" > "$LOGS/latent-$round.txt"
   say "round $round/$ROUNDS: PyTorch"
@@ -96,6 +100,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if [[ $EPOCHS == 1 ]]; then
+  quiet
   say "PyTorch, 2 epochs of vae_mlp_torch.py"
   "${EPOCH_CMD[@]}" > "$LOGS/epochs.txt"
 fi

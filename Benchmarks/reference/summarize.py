@@ -99,10 +99,12 @@ if os.path.exists(epochs_path):
     t1 = float(find(r"^epoch\s+1\s+train_time\s+([\d.]+) s", text, epochs_path))
     t2 = float(find(r"^epoch\s+2\s+train_time\s+([\d.]+) s", text, epochs_path))
     load2 = find(r"^epoch\s+2\s.*other_load ([\d.]+)", text, epochs_path)
+    steps_s = step_p * STEPS_PER_EPOCH / 1e3
+    # An epoch is a sum of step times, not a median, and adds batch gathering and loss.item(), so the
+    # two differ either way; a large gap says the step timing missed something (or the machine moved).
     print(f"\nPyTorch's real training epoch (vae_mlp_torch.py on Fashion-MNIST): {t2:.2f} s in epoch 2 "
-          f"(other load {load2} cores; epoch 1: {t1:.2f} s), against {step_p * STEPS_PER_EPOCH / 1e3:.2f} s "
-          f"for {STEPS_PER_EPOCH} of its timed steps above; the rest is the epoch loop's own work "
-          "(shuffled batch gathering, loss.item()) and the machine's noise.")
+          f"(other load {load2} cores; epoch 1: {t1:.2f} s), {t2 - steps_s:+.2f} s from "
+          f"{STEPS_PER_EPOCH} × its median step above ({steps_s:.2f} s).")
 
 print("\n**Machine**\n")
 print(f"- CPU: {a.cpu}; nproc {a.nproc}; OpenBLAS kernels (latent-bench) {openblas}; torch {torch_version}")
@@ -114,7 +116,8 @@ print("- other processes' CPU load (cores) during each round's runs: Latent "
       f"{', '.join(f'{x:.2f}' for x in latent_load)}; PyTorch {', '.join(f'{x:.2f}' for x in torch_load)}")
 wait_path = os.path.join(a.logdir, "wait.txt")
 if os.path.exists(wait_path):
-    print(f"- before measuring: {read(wait_path).strip().removeprefix('[wait_idle] ')}")
+    waits = [line.removeprefix("[wait_idle] ") for line in read(wait_path).split("\n") if line]
+    print(f"- waits for a quiet machine before each run: {'; '.join(waits)}")
 
 commands_path = os.path.join(a.logdir, "commands.txt")
 if os.path.exists(commands_path):
