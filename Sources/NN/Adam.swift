@@ -45,28 +45,43 @@ public final class Adam: Optimizer {
         let shrink = SIMD8<Float>(repeating: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1)
         let stepSizes = SIMD8<Float>(repeating: stepSize), correction = SIMD8<Float>(repeating: 1 / correction2)
         let eps = SIMD8<Float>(repeating: epsilon), tiny = SIMD8<Float>(repeating: 1e-30)
+        /// The update of eight consecutive parameters, with their gradients and moments.
+        @inline(__always)
+        func updateEight(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+                         _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
+            let parameter = SIMD8<Float>.load(p)
+            let gradient = SIMD8<Float>.load(g) + l2 * parameter
+            var mean = b1 * SIMD8<Float>.load(m) + oneMinusB1 * gradient
+            var square = b2 * SIMD8<Float>.load(v) + oneMinusB2 * gradient * gradient
+            // A parameter whose gradient stays zero (a dead ReLU unit) has moments that decay
+            // geometrically into the subnormal range, where every operation on them costs
+            // ~100 cycles: that tripled epoch times by the tenth epoch. Below 1e-30 they cannot
+            // change an update by more than lr·1e-22, so they are set to zero.
+            mean.replace(with: 0, where: (mean .< tiny) .& (mean .> -tiny))
+            square.replace(with: 0, where: square .< tiny)
+            let updated = parameter * shrink - stepSizes * mean / (FastMath.squareRoot(square) * correction + eps)
+            updated.store(p)
+            mean.store(m)
+            square.store(v)
+        }
         slots.forEachUpdate(gradients) { p, g, slots, range in
             // Eight lanes at a time by hand: this loop touches every parameter each step, and the
             // compiler does not vectorize the scalar form across four possibly aliasing buffers.
             let m = slots[0], v = slots[1]
             var start = range.lowerBound
-            while start < range.upperBound {
-                let lanes = Swift.min(8, range.upperBound - start)
-                let parameter = SIMD8<Float>.load(p + start, lanes)
-                let gradient = SIMD8<Float>.load(g + start, lanes) + l2 * parameter
-                var mean = b1 * SIMD8<Float>.load(m + start, lanes) + oneMinusB1 * gradient
-                var square = b2 * SIMD8<Float>.load(v + start, lanes) + oneMinusB2 * gradient * gradient
-                // A parameter whose gradient stays zero (a dead ReLU unit) has moments that decay
-                // geometrically into the subnormal range, where every operation on them costs
-                // ~100 cycles: that tripled epoch times by the tenth epoch. Below 1e-30 they cannot
-                // change an update by more than lr·1e-22, so they are set to zero.
-                mean.replace(with: 0, where: (mean .< tiny) .& (mean .> -tiny))
-                square.replace(with: 0, where: square .< tiny)
-                let updated = parameter * shrink - stepSizes * mean / (FastMath.squareRoot(square) * correction + eps)
-                updated.store(p + start, lanes)
-                mean.store(m + start, lanes)
-                square.store(v + start, lanes)
-                start += lanes
+            while start + 8 <= range.upperBound {
+                updateEight(p + start, g + start, m + start, v + start)
+                start += 8
+            }
+            let tail = range.upperBound - start
+            guard tail > 0 else { return }
+            // The last few elements go through the same update in a zero-padded scratch block.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { scratch in
+                let block = scratch.baseAddress!
+                block.initialize(repeating: 0, count: 32)
+                for (offset, source) in [p, g, m, v].enumerated() { (block + 8 * offset).update(from: source + start, count: tail) }
+                updateEight(block, block + 8, block + 16, block + 24)
+                for (offset, destination) in [(0, p), (2, m), (3, v)] { (destination + start).update(from: block + 8 * offset, count: tail) }
             }
         }
     }
@@ -80,19 +95,15 @@ public final class Adam: Optimizer {
 }
 
 extension SIMD8<Float> {
-    /// The first `lanes` values at `pointer`, zero-padded.
+    /// Eight values at `pointer`.
     @inline(__always)
-    static func load(_ pointer: UnsafeMutablePointer<Float>, _ lanes: Int) -> Self {
-        if lanes == 8 { return UnsafeRawPointer(pointer).loadUnaligned(as: Self.self) }
-        var vector = Self()
-        for lane in 0..<lanes { vector[lane] = pointer[lane] }
-        return vector
+    static func load(_ pointer: UnsafeMutablePointer<Float>) -> Self {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
     }
 
-    /// Writes the first `lanes` values to `pointer`.
+    /// Writes the eight values to `pointer`.
     @inline(__always)
-    func store(_ pointer: UnsafeMutablePointer<Float>, _ lanes: Int) {
-        if lanes == 8 { UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self); return }
-        for lane in 0..<lanes { pointer[lane] = self[lane] }
+    func store(_ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
     }
 }
