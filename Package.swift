@@ -45,7 +45,7 @@ let package = Package(
         // Release-mode benchmark: `swift run -c release latent-bench`.
         .executableTarget(
             name: "latent-bench",
-            dependencies: ["TensorCore", "NN", "GenerativeModels", "CBLAS"],
+            dependencies: ["TensorCore", "NN", "GenerativeModels", "Datasets", "CBLAS"],
             path: "Benchmarks/LatentBench"
         ),
 

@@ -6,7 +6,7 @@
 #   --threads N  threads for both programs, default 2
 #   --rounds N   step measurement pairs (Latent, then PyTorch), default 3; the table gives the
 #                median of the rounds' medians, because these machines are noisy
-#   --no-epochs  skip PyTorch's 2-epoch run of vae_mlp_torch.py (per-epoch time, about 15 s)
+#   --no-epochs  skip the 2-epoch runs (latent-bench epoch and vae_mlp_torch.py; about 30 s)
 #   --no-wait    do not wait for a quiet machine before each round (wait_idle.py, at most $MAX_WAIT s)
 #   --no-build   use the existing .build/release/latent-bench
 # Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR (default the
@@ -69,6 +69,7 @@ LATENT_CMD=("$BENCH" --threads "$THREADS" --repeats "$REPEATS" step)
 TORCH_CMD=("$PY" "$ROOT/Benchmarks/reference/vae_step_torch.py" --threads "$THREADS"
            --steps $((4 * REPEATS)) --reference-dir "$REF")
 EPOCH_CMD=("$PY" "$REF/vae_mlp_torch.py" --epochs 2 --threads "$THREADS" --iwae-n 100 --iwae-k 100)
+LATENT_EPOCH_CMD=("$BENCH" --threads "$THREADS" epoch)
 # Both step programs run under metered.py, which appends other processes' CPU load to the log.
 METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
 
@@ -78,7 +79,7 @@ METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
   [[ $WAIT == 1 && -f $REF/wait_idle.py ]] && echo "$PY $REF/wait_idle.py --max-wait $MAX_WAIT    # also before the epoch run"
   echo "${METER[*]} ${LATENT_CMD[*]}"
   echo "${METER[*]} ${TORCH_CMD[*]}"
-  [[ $EPOCHS == 1 ]] && echo "${EPOCH_CMD[*]}"
+  [[ $EPOCHS == 1 ]] && echo "${LATENT_EPOCH_CMD[*]}" && echo "${EPOCH_CMD[*]}"
   true
 } > "$LOGS/commands.txt"
 
@@ -100,6 +101,9 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if [[ $EPOCHS == 1 ]]; then
+  quiet
+  say "Latent, 2 epochs (latent-bench epoch)"
+  "${LATENT_EPOCH_CMD[@]}" > "$LOGS/latent-epochs.txt"
   quiet
   say "PyTorch, 2 epochs of vae_mlp_torch.py"
   "${EPOCH_CMD[@]}" > "$LOGS/epochs.txt"

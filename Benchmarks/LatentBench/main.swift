@@ -2,8 +2,8 @@ import Foundation
 import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
-///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step]
-/// (no section names runs them all). Results and the commands go into BENCHMARKS.md.
+///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [epoch]
+/// (no section names runs gemm, elementwise and step; epoch needs dataset-fashion-mnist). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `name VALUE` from `arguments` and returns the value.
@@ -26,8 +26,13 @@ for section in sections {
     case "gemm": GemmBenchmark.run(repeats: repeats)
     case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
     case "step": TrainingStepBenchmark.run(steps: repeats * 4)
+    case "epoch":
+        do { try EpochBenchmark.run(epochs: 2) } catch {
+            FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
+            exit(1)
+        }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise or step.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step or epoch.\n".utf8))
         exit(2)
     }
 }

@@ -93,18 +93,25 @@ print(f"| {STEPS_PER_EPOCH} × full step (s per epoch of steps) | {step_l * STEP
       f"| {step_p * STEPS_PER_EPOCH / 1e3:.2f} s | {step_l / step_p:.2f} |")
 
 epochs_path = os.path.join(a.logdir, "epochs.txt")
-if os.path.exists(epochs_path):
-    text = read(epochs_path)
-    # Epoch 1 includes PyTorch's one-off warm-up; epoch 2 is the warm one, compared here.
+latent_epochs_path = os.path.join(a.logdir, "latent-epochs.txt")
+if os.path.exists(epochs_path) and os.path.exists(latent_epochs_path):
+    text, latent_text = read(epochs_path), read(latent_epochs_path)
+    # Epoch 1 includes one-off warm-up in both programs; epoch 2 is the warm one, compared here.
     t1 = float(find(r"^epoch\s+1\s+train_time\s+([\d.]+) s", text, epochs_path))
     t2 = float(find(r"^epoch\s+2\s+train_time\s+([\d.]+) s", text, epochs_path))
     load2 = find(r"^epoch\s+2\s.*other_load ([\d.]+)", text, epochs_path)
-    steps_s = step_p * STEPS_PER_EPOCH / 1e3
-    # An epoch is a sum of step times, not a median, and adds batch gathering and loss.item(), so the
-    # two differ either way; a large gap says the step timing missed something (or the machine moved).
-    print(f"\nPyTorch's real training epoch (vae_mlp_torch.py on Fashion-MNIST): {t2:.2f} s in epoch 2 "
-          f"(other load {load2} cores; epoch 1: {t1:.2f} s), {t2 - steps_s:+.2f} s from "
-          f"{STEPS_PER_EPOCH} × its median step above ({steps_s:.2f} s).")
+    rss_p = float(find(r"^peak RSS: ([\d.]+) MiB", text, epochs_path))
+    l1 = float(find(r"^epoch 1 train time ([\d.]+) s", latent_text, latent_epochs_path))
+    l2 = float(find(r"^epoch 2 train time ([\d.]+) s", latent_text, latent_epochs_path))
+    rss_l = float(find(r"^peak resident memory: ([\d.]+) MiB", latent_text, latent_epochs_path))
+    print("\n### Training epochs on Fashion-MNIST (60,000 images, batch 128, 2 threads)\n")
+    print("Training pass only (PyTorch's train_time; Latent's `latent-bench epoch`, the loop of `latent train vae`).\n")
+    print("| measurement | Latent | PyTorch | Latent / PyTorch |")
+    print("|---|---:|---:|---:|")
+    print(f"| epoch 2 (warm) | {l2:.2f} s | {t2:.2f} s | {l2 / t2:.2f} |")
+    print(f"| epoch 1 | {l1:.2f} s | {t1:.2f} s | {l1 / t1:.2f} |")
+    print(f"| peak resident memory | {rss_l:.0f} MiB | {rss_p:.0f} MiB | {rss_l / rss_p:.2f} |")
+    print(f"\n(PyTorch epoch 2 ran with other load {load2} cores.)")
 
 print("\n**Machine**\n")
 print(f"- CPU: {a.cpu}; nproc {a.nproc}; OpenBLAS kernels (latent-bench) {openblas}; torch {torch_version}")
