@@ -103,7 +103,7 @@ done
 if [[ $EPOCHS == 1 ]]; then
   quiet
   say "Latent, 2 epochs (latent-bench epoch)"
-  "${LATENT_EPOCH_CMD[@]}" > "$LOGS/latent-epochs.txt"
+  "${LATENT_EPOCH_CMD[@]}" > "$LOGS/epochs-latent.txt"
   quiet
   say "PyTorch, 2 epochs of vae_mlp_torch.py"
   "${EPOCH_CMD[@]}" > "$LOGS/epochs.txt"

@@ -93,7 +93,7 @@ print(f"| {STEPS_PER_EPOCH} × full step (s per epoch of steps) | {step_l * STEP
       f"| {step_p * STEPS_PER_EPOCH / 1e3:.2f} s | {step_l / step_p:.2f} |")
 
 epochs_path = os.path.join(a.logdir, "epochs.txt")
-latent_epochs_path = os.path.join(a.logdir, "latent-epochs.txt")
+latent_epochs_path = os.path.join(a.logdir, "epochs-latent.txt")
 if os.path.exists(epochs_path) and os.path.exists(latent_epochs_path):
     text, latent_text = read(epochs_path), read(latent_epochs_path)
     # Epoch 1 includes one-off warm-up in both programs; epoch 2 is the warm one, compared here.
