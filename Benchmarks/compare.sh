@@ -2,13 +2,15 @@
 # Latent vs PyTorch: one training step of the MLP VAE (784-400-20-400-784, batch 128, Adam),
 # measured in one run with the two programs interleaved, so both see the same machine conditions.
 #
-# Usage: Benchmarks/compare.sh [--threads N] [--rounds N] [--no-epochs] [--no-wait] [--no-build]
+# Usage: Benchmarks/compare.sh [--threads N] [--rounds N] [--no-epochs] [--no-wait] [--no-build] [--native]
 #   --threads N  threads for both programs, default 2
 #   --rounds N   step measurement pairs (Latent, then PyTorch), default 3; the table gives the
 #                median of the rounds' medians, because these machines are noisy
 #   --no-epochs  skip the 2-epoch runs (latent-bench epoch and vae_mlp_torch.py; about 30 s)
 #   --no-wait    do not wait for a quiet machine before each round (wait_idle.py, at most $MAX_WAIT s)
-#   --no-build   use the existing .build/release/latent-bench
+#   --no-build   use the existing release build of latent-bench
+#   --native     build for this CPU (-Xswiftc -target-cpu -Xswiftc native, in .build-native): wider
+#                vectors than the portable build's SSE, and a binary that needs this CPU
 # Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR (default the
 # shared/reference folder beside the repository), MAX_WAIT (default 300).
 # Prints progress on stderr and the Markdown table on stdout; the raw outputs stay in a log folder.
@@ -17,7 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${REFERENCE_PYTHON:-/tmp/venv-ref/bin/python}
 MAX_WAIT=${MAX_WAIT:-300}
-THREADS=2 ROUNDS=3 EPOCHS=1 WAIT=1 BUILD=1
+THREADS=2 ROUNDS=3 EPOCHS=1 WAIT=1 BUILD=1 NATIVE=0
 REPEATS=50  # latent-bench times 4 × repeats steps per figure; vae_step_torch.py gets the same count
 
 while [[ $# -gt 0 ]]; do
@@ -27,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --no-epochs) EPOCHS=0 ;;
     --no-wait) WAIT=0 ;;
     --no-build) BUILD=0 ;;
+    --native) NATIVE=1 ;;
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -54,10 +57,12 @@ if [[ ! -x $PY ]] || ! "$PY" -c 'import torch, numpy' 2>/dev/null; then
   exit 1
 fi
 
-BENCH=$ROOT/.build/release/latent-bench
+BUILD_FLAGS=(-c release --product latent-bench)
+[[ $NATIVE == 1 ]] && BUILD_FLAGS+=(--scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native)
+BENCH=$ROOT/$([[ $NATIVE == 1 ]] && echo .build-native || echo .build)/release/latent-bench
 if [[ $BUILD == 1 ]]; then
-  say "building latent-bench (release) in $ROOT"
-  (cd "$ROOT" && swift build -c release --product latent-bench >&2)
+  say "building latent-bench: swift build ${BUILD_FLAGS[*]}"
+  (cd "$ROOT" && swift build "${BUILD_FLAGS[@]}" >&2)
 fi
 [[ -x $BENCH ]] || { say "$BENCH missing; build it or drop --no-build"; exit 1; }
 
@@ -74,7 +79,7 @@ LATENT_EPOCH_CMD=("$BENCH" --threads "$THREADS" epoch)
 METER=("$PY" "$ROOT/Benchmarks/reference/metered.py" --reference-dir "$REF" --)
 
 {
-  [[ $BUILD == 1 ]] && echo "(cd $ROOT && swift build -c release --product latent-bench)"
+  [[ $BUILD == 1 ]] && echo "(cd $ROOT && swift build ${BUILD_FLAGS[*]})"
   echo "# rounds 1..$ROUNDS, each: Latent, then PyTorch"
   [[ $WAIT == 1 && -f $REF/wait_idle.py ]] && echo "$PY $REF/wait_idle.py --max-wait $MAX_WAIT    # also before the epoch run"
   echo "${METER[*]} ${LATENT_CMD[*]}"
