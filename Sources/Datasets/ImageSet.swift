@@ -64,14 +64,17 @@ public struct ImageSet: Sendable {
         ImageSet(intensities: intensities.map { $0 > threshold ? 1 : 0 }, labels: labels, rows: rows, columns: columns)
     }
 
-    /// Images at `indices` as a [indices.count, dimension] tensor.
+    /// Images at `indices` as a [indices.count, dimension] tensor, copied row by row straight into
+    /// the tensor (this runs for every training batch).
     public func tensor<Indices: Collection<Int>>(_ indices: Indices) -> Tensor {
-        var values = [Float]()
-        values.reserveCapacity(indices.count * dimension)
-        intensities.withUnsafeBufferPointer { source in
-            for index in indices { values.append(contentsOf: source[(index * dimension)..<((index + 1) * dimension)]) }
+        let dimension = self.dimension
+        return Tensor(shape: [indices.count, dimension]) { out in
+            intensities.withUnsafeBufferPointer { source in
+                for (row, index) in indices.enumerated() {
+                    (out.baseAddress! + row * dimension).update(from: source.baseAddress! + index * dimension, count: dimension)
+                }
+            }
         }
-        return Tensor(shape: [indices.count, dimension], scalars: values)
     }
 
     /// All images as one [count, dimension] tensor.
@@ -105,6 +108,12 @@ extension PixelHandling {
         let batch = images.tensor(indices)
         guard self == .dynamicBinarization else { return batch }
         let uniform = Tensor.uniform(batch.shape, using: &generator)
-        return Tensor(shape: batch.shape, scalars: zip(batch.scalars, uniform.scalars).map { $1 < $0 ? 1 : 0 })
+        return Tensor(shape: batch.shape) { out in
+            batch.withUnsafeBufferPointer { intensities in
+                uniform.withUnsafeBufferPointer { draws in
+                    for i in out.indices { out[i] = draws[i] < intensities[i] ? 1 : 0 }
+                }
+            }
+        }
     }
 }

@@ -24,9 +24,10 @@ public final class Tensor {
         self.requiresGradient = requiresGradient
     }
 
-    /// A tensor whose values the caller writes through `initializer` (every element, once).
-    convenience init(shape: Shape, requiresGradient: Bool = false,
-                     initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    /// A tensor whose values the caller writes through `initializer`, which must set every element
+    /// (the buffer starts uninitialized): the way to fill a tensor without an intermediate array.
+    public convenience init(shape: Shape, requiresGradient: Bool = false,
+                            initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
         let storage = TensorStorage(count: shape.elementCount)
         initializer(storage.buffer)
         self.init(shape: shape, storage: storage, requiresGradient: requiresGradient)
