@@ -30,7 +30,7 @@ struct Sigmoid: ElementwiseFunction {
 }
 
 struct HyperbolicTangent: ElementwiseFunction {
-    func value(_ x: Float) -> Float { Foundation.tanh(x) }
+    func value(_ x: Float) -> Float { FastMath.tanh(x) }
     func derivative(x: Float, y: Float) -> Float { 1 - y * y }
 }
 

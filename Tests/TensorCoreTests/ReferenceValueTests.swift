@@ -165,3 +165,20 @@ extension ReferenceValueTests {
         XCTAssertEqual(FastMath.squareRoot(0), 0)
     }
 }
+
+extension ReferenceValueTests {
+    /// FastMath.tanh against libm from −12 to 12 (relative error) and its saturation beyond.
+    func testFastHyperbolicTangentIsAccurate() {
+        var worst: Double = 0
+        for step in -24_000...24_000 {
+            let x = Float(step) * 0.0005
+            let exact = Foundation.tanh(Double(x))
+            if x != 0 { worst = Swift.max(worst, Swift.abs(Double(FastMath.tanh(x)) - exact) / Swift.abs(exact)) }
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertEqual(FastMath.tanh(0), 0)
+        XCTAssertEqual(FastMath.tanh(100), 1)
+        XCTAssertEqual(FastMath.tanh(-100), -1)
+        XCTAssertEqual(FastMath.tanh(1e-20), 1e-20)
+    }
+}
