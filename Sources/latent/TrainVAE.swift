@@ -34,12 +34,12 @@ struct TrainVAE: ParsableCommand {
     @Option(help: "Examples per batch.") var batchSize = 128
     @Option(help: "Epochs in total (with --resume: the new total).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Threads for BLAS and elementwise loops.") var threads = 2
+    @Option(help: "Threads for BLAS and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
     @Option(help: "Run folder to create.") var out: String
     @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
     }
 
@@ -47,10 +47,11 @@ struct TrainVAE: ParsableCommand {
         let folder = RunFolder(out)
         var configuration = try resume ? folder.readConfiguration() : makeConfiguration()
         if resume, let epochs { configuration.epochs = epochs }
+        if resume, let threads { configuration.threads = threads }
         if !resume && folder.isNonEmpty {
             throw CommandError("Run folder \(out) already exists; pass --resume to continue it, or choose another --out.")
         }
-        ComputeThreads.set(resume ? configuration.threads : threads)
+        ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
         if configuration.likelihood == "bernoulli", !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
@@ -62,6 +63,7 @@ struct TrainVAE: ParsableCommand {
             }
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
             try folder.keepMetrics(throughEpoch: training.completedEpochs)
+            try folder.write(configuration)   // records a new --epochs or --threads
         } else {
             try folder.create()
             try folder.write(configuration)
@@ -110,7 +112,7 @@ struct TrainVAE: ParsableCommand {
         configuration.batchSize = batchSize
         configuration.epochs = epochs ?? 10
         configuration.seed = seed
-        configuration.threads = threads
+        configuration.threads = threads ?? 2
         return configuration
     }
 
