@@ -25,6 +25,19 @@ enum BLAS {
                     beta, c, Int32(n))
     }
 
+    /// Runs `body` with OpenBLAS on one thread, then restores the previous count: for callers that
+    /// run GEMMs side by side on threads of their own (``RoundRunner``), where OpenBLAS's threads
+    /// would only contend with them. The count is process-wide, so a GEMM that another task runs
+    /// meanwhile also runs on one thread; it stays correct.
+    static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
+        _ = BLASRuntime.configured
+        let previous = openblas_get_num_threads()
+        guard previous > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous) }
+        return try body()
+    }
+
     /// y = α·op(A)·x + β·y for a row-major m×n matrix A.
     @inline(__always)
     static func gemv(transpose: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>,

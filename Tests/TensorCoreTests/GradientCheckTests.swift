@@ -3,7 +3,7 @@ import XCTest
 
 /// Every op's VJP against central differences, in one table.
 final class GradientCheckTests: XCTestCase {
-    static let cases: [GradientCase] = arithmetic + elementwise + reductions + shapes + products + losses
+    static let cases: [GradientCase] = arithmetic + elementwise + reductions + shapes + products + losses + convolutions
 
     static let arithmetic: [GradientCase] = [
         GradientCase("add", [[3, 4], [3, 4]]) { $0[0] + $0[1] },
@@ -79,6 +79,32 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("batch times shared matrix", [[2, 3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
         GradientCase("affine with bias", [[3, 4], [5, 4], [5]]) { $0[0].affine(weight: $0[1], bias: $0[2]) },
         GradientCase("affine without bias", [[3, 4], [5, 4]]) { $0[0].affine(weight: $0[1], bias: nil) },
+    ]
+
+    /// Tiny shapes (N = 2, C = 2, 5×5) keep the debug-build check fast; W is [O, C, kH, kW] for
+    /// conv2d and [C, O, kH, kW] for the transposed convolution.
+    static let convolutions: [GradientCase] = [
+        GradientCase("conv2d 3×3, stride 1, padding 1, bias", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) {
+            $0[0].conv2d(weight: $0[1], bias: $0[2], stride: 1, padding: 1)
+        },
+        GradientCase("conv2d 3×3, stride 2, padding 0, no bias", [[2, 2, 5, 5], [3, 2, 3, 3]]) {
+            $0[0].conv2d(weight: $0[1], stride: 2, padding: 0)
+        },
+        GradientCase("conv2d 4×4, stride 2, padding 1, bias", [[2, 2, 5, 5], [2, 2, 4, 4], [2]]) {
+            $0[0].conv2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        },
+        GradientCase("conv2d 2×3, stride (2, 1), padding (1, 0)", [[2, 2, 5, 5], [2, 2, 2, 3], [2]]) {
+            $0[0].conv2d(weight: $0[1], bias: $0[2], stride: (2, 1), padding: (1, 0))
+        },
+        GradientCase("transposed conv2d 3×3, stride 2, padding 1", [[2, 2, 3, 3], [2, 3, 3, 3], [3]]) {
+            $0[0].transposedConv2d(weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        },
+        GradientCase("transposed conv2d 4×4, stride 2, padding 1, output padding 1", [[2, 2, 3, 3], [2, 2, 4, 4]]) {
+            $0[0].transposedConv2d(weight: $0[1], stride: 2, padding: 1, outputPadding: 1)
+        },
+        GradientCase("transposed conv2d 2×3, stride (2, 1), padding (0, 1)", [[2, 2, 3, 4], [2, 2, 2, 3], [2]]) {
+            $0[0].transposedConv2d(weight: $0[1], bias: $0[2], stride: (2, 1), padding: (0, 1), outputPadding: (1, 0))
+        },
     ]
 
     static let losses: [GradientCase] = [
