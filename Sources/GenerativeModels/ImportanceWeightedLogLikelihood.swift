@@ -36,9 +36,11 @@ extension VAE {
     ///   - maximumRowsPerPass: bound on examples × chunk rows per forward pass; examples are taken
     ///     max(1, maximumRowsPerPass / chunk) at a time.
     ///   - generator: the source of every ε.
+    ///   - progress: called with (examples done, examples in all) after each pass, for long runs.
     public func importanceWeightedLogLikelihood(on data: Tensor, samples: Int, sampleChunkSize: Int = 100,
                                                 maximumRowsPerPass: Int = 5000,
-                                                using generator: inout RandomGenerator) -> ImportanceWeightedEstimate {
+                                                using generator: inout RandomGenerator,
+                                                progress: (Int, Int) -> Void = { _, _ in }) -> ImportanceWeightedEstimate {
         RowBatches.validate(data, dataDimension: dataDimension, caller: "importanceWeightedLogLikelihood")
         precondition(samples > 0, "importanceWeightedLogLikelihood: samples must be positive, got \(samples)")
         precondition(sampleChunkSize > 0, "importanceWeightedLogLikelihood: sampleChunkSize must be positive")
@@ -49,6 +51,7 @@ extension VAE {
         withoutGradients {
             RowBatches.forEach(of: data, size: examplesPerPass) { _, batch in
                 perExample += importanceWeightedLogLikelihoods(batch, samples: samples, chunk: chunk, using: &generator)
+                progress(perExample.count, data.shape[0])
             }
         }
         return ImportanceWeightedEstimate(samples: samples, perExample: perExample)

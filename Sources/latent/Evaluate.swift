@@ -24,7 +24,11 @@ struct Evaluate: ParsableCommand {
         let data = images.tensor()
         var generator = RandomGenerator(seed: options.seed)
         let elbo = run.model.evaluateELBO(on: data, using: &generator)
-        let iwae = run.model.importanceWeightedLogLikelihood(on: data, samples: importanceSamples, using: &generator)
+        let bar = Progress(title: "log-likelihood, K=\(importanceSamples)", total: images.count)
+        let started = Date()
+        let iwae = run.model.importanceWeightedLogLikelihood(on: data, samples: importanceSamples, using: &generator) { done, _ in
+            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+        }
         let active = run.model.activeUnits(on: data)
         let configuration = run.configuration
         var report: [String: Any] = [

@@ -25,7 +25,7 @@ final class Progress {
         let fraction = Double(done) / Double(total)
         let elapsed = now.timeIntervalSince(start)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let figures = "\(Int(examplesPerSecond)) ex/s  \(status)  ETA \(Self.clock(remaining))"
+        let figures = "\(Int(examplesPerSecond)) ex/s  " + (status.isEmpty ? "" : status + "  ") + "ETA \(Self.clock(remaining))"
         if interactive {
             let width = 30
             let filled = Int(fraction * Double(width))
