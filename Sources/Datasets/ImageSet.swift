@@ -55,8 +55,20 @@ public struct ImageSet: Sendable {
     /// the fixed binarization of an evaluation set.
     public func binarized(seed: UInt64) -> ImageSet {
         var generator = RandomGenerator(seed: seed)
-        let uniform = Tensor.uniform([intensities.count], using: &generator).scalars
-        return ImageSet(intensities: zip(intensities, uniform).map { $1 < $0 ? 1 : 0 }, labels: labels, rows: rows, columns: columns)
+        return ImageSet(intensities: Self.bernoulliDraws(tensor(), using: &generator).scalars,
+                        labels: labels, rows: rows, columns: columns)
+    }
+
+    /// 1 with probability equal to each intensity, else 0: one uniform draw per value.
+    static func bernoulliDraws(_ intensities: Tensor, using generator: inout RandomGenerator) -> Tensor {
+        let uniform = Tensor.uniform(intensities.shape, using: &generator)
+        return Tensor(shape: intensities.shape) { out in
+            intensities.withUnsafeBufferPointer { probabilities in
+                uniform.withUnsafeBufferPointer { draws in
+                    for i in out.indices { out[i] = draws[i] < probabilities[i] ? 1 : 0 }
+                }
+            }
+        }
     }
 
     /// The same images binarized at a threshold: 1 where the intensity exceeds it.
@@ -106,14 +118,6 @@ extension PixelHandling {
     public func trainingBatch<Indices: Collection<Int>>(_ images: ImageSet, indices: Indices,
                                                          using generator: inout RandomGenerator) -> Tensor {
         let batch = images.tensor(indices)
-        guard self == .dynamicBinarization else { return batch }
-        let uniform = Tensor.uniform(batch.shape, using: &generator)
-        return Tensor(shape: batch.shape) { out in
-            batch.withUnsafeBufferPointer { intensities in
-                uniform.withUnsafeBufferPointer { draws in
-                    for i in out.indices { out[i] = draws[i] < intensities[i] ? 1 : 0 }
-                }
-            }
-        }
+        return self == .dynamicBinarization ? ImageSet.bernoulliDraws(batch, using: &generator) : batch
     }
 }

@@ -26,8 +26,12 @@ public enum Checkpoint {
     /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its metadata.
     /// Nothing is changed unless everything matches.
     public static func load(from url: URL, into model: any Module, optimizer: (any Optimizer)? = nil) throws -> [String: String] {
-        let file = try SafetensorsFile.read(contentsOf: url)
-        let source = url.path
+        try load(try SafetensorsFile.read(contentsOf: url), source: url.path, into: model, optimizer: optimizer)
+    }
+
+    /// Loads a checkpoint already read into memory; `source` names it in errors.
+    public static func load(_ file: SafetensorsFile, source: String, into model: any Module,
+                            optimizer: (any Optimizer)? = nil) throws -> [String: String] {
         guard file.metadata[formatKey] == formatValue else {
             throw CheckpointError.notACheckpoint(path: source)
         }

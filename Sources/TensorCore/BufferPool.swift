@@ -60,15 +60,6 @@ enum BufferPool {
         UnsafeMutableRawPointer(pointer).deallocate()
     }
 
-    /// Frees every cached buffer.
-    static func drain() {
-        let buffers = state.withLock { state -> [(UnsafeMutablePointer<Float>, Int)] in
-            defer { state = State() }
-            return state.free.flatMap { count, pointers in pointers.map { ($0, count) } }
-        }
-        for (pointer, _) in buffers { UnsafeMutableRawPointer(pointer).deallocate() }
-    }
-
     /// Bytes currently held for reuse.
     static var cachedBytes: Int { state.withLock { $0.cachedBytes } }
 }

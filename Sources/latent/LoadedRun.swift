@@ -18,21 +18,32 @@ struct LoadedRun {
         guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
             throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
         }
-        let dimension = try Self.dataDimension(of: folder.checkpoint, configuration: configuration)
+        let checkpoint: SafetensorsFile
+        do { checkpoint = try SafetensorsFile.read(contentsOf: folder.checkpoint) } catch { throw CommandError("\(error)") }
+        let dimension = try Self.dataDimension(of: checkpoint, path: folder.checkpoint.path, configuration: configuration)
         model = configuration.makeModel(dataDimension: dimension)
-        do { _ = try Checkpoint.load(from: folder.checkpoint, into: model) } catch { throw CommandError("\(error)") }
+        do { _ = try Checkpoint.load(checkpoint, source: folder.checkpoint.path, into: model) } catch {
+            throw CommandError("\(error)")
+        }
     }
 
     /// The data dimension, read from the shape of the decoder's last bias so a run can be loaded
     /// without touching its data set.
-    static func dataDimension(of checkpoint: URL, configuration: VAEConfiguration) throws -> Int {
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile.read(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }
+    static func dataDimension(of checkpoint: SafetensorsFile, path: String, configuration: VAEConfiguration) throws -> Int {
         let key = "model.decoder.\(2 * configuration.hiddenSizes.count).bias"
-        guard let bias = file.tensors[key], bias.shape.rank == 1 else {
-            throw CommandError("\(checkpoint.path) has no tensor '\(key)': it is not a checkpoint of this run's VAE.")
+        guard let bias = checkpoint.tensors[key], bias.shape.rank == 1 else {
+            throw CommandError("\(path) has no tensor '\(key)': it is not a checkpoint of this run's VAE.")
         }
         return bias.shape[0]
+    }
+
+    /// The side of the run's square images, or an error for data that are not square images.
+    func imageSide() throws -> Int {
+        let side = Int(Double(model.dataDimension).squareRoot())
+        guard side * side == model.dataDimension else {
+            throw CommandError("The run's images have \(model.dataDimension) pixels, which is not a square image.")
+        }
+        return side
     }
 
     /// The test split in the run's pixel handling (binarized once where the run binarizes).

@@ -35,7 +35,7 @@ struct Manifold: ParsableCommand {
             }
         }
         let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps * steps, latent], scalars: z)) }
-        let side = Int(Double(run.model.dataDimension).squareRoot())
+        let side = try run.imageSide()
         let url = try run.output(out, default: "manifold.png")
         let image: GrayImage
         do {

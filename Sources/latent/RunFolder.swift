@@ -61,14 +61,6 @@ struct RunFolder {
             try line.write(to: metrics)
         }
     }
-
-    /// The metrics lines written so far.
-    func readMetrics() -> [[String: Any]] {
-        guard let text = try? String(contentsOf: metrics, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-    }
 }
 
 extension RunFolder {

@@ -14,10 +14,7 @@ struct Sample: ParsableCommand {
     func run() throws {
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
         let run = try LoadedRun(options.run, threads: options.threads)
-        let side = Int(Double(run.model.dataDimension).squareRoot())
-        guard side * side == run.model.dataDimension else {
-            throw CommandError("The run's images have \(run.model.dataDimension) pixels, which is not a square image.")
-        }
+        let side = try run.imageSide()
         let url = try run.output(out, default: "samples.png")
         try Pictures.write(try Pictures.samples(run.model, count: count, gridColumns: columns, imageRows: side, imageColumns: side,
                                                 seed: options.seed), to: url)
