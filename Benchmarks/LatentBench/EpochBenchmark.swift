@@ -3,17 +3,19 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Whole training epochs of `latent train vae`'s defaults (PyTorch's examples/vae setup) on
-/// Fashion-MNIST, through the same VAETraining loop the command uses: the figure to set beside
-/// vae_mlp_torch.py's per-epoch train_time.
+/// Whole training epochs of `latent train vae`'s defaults (PyTorch's examples/vae setup), or of
+/// `latent train conv-vae`'s (the reference conv VAE), on Fashion-MNIST, through the same
+/// VAETraining loop the commands use: the figures to set beside vae_mlp_torch.py's and
+/// vae_conv_torch.py's per-epoch train_time.
 enum EpochBenchmark {
-    static func run(epochs: Int) throws {
-        print("\n## VAE training epochs on Fashion-MNIST, 784-400-20, batch 128, Adam (threads: \(ComputeThreads.count))")
+    static func run(epochs: Int, convolutional: Bool) throws {
+        var configuration = convolutional ? VAEConfiguration.convolutionalDefaults : VAEConfiguration()
+        configuration.threads = ComputeThreads.count
+        print("\n## \(configuration.summary) training epochs on Fashion-MNIST, batch 128, Adam (threads: \(ComputeThreads.count))")
         let dataset = try MNISTFormatDataset.fashionMNIST()
         let images = ImageSet(dataset.train)
-        var configuration = VAEConfiguration()
-        configuration.threads = ComputeThreads.count
-        let training = VAETraining(configuration: configuration, dataDimension: images.dimension)
+        (configuration.imageHeight, configuration.imageWidth) = (images.rows, images.columns)
+        let training = try VAETraining(configuration: configuration)
         for epoch in 1...epochs {
             let seconds = Timing.seconds { _ = training.trainEpoch(on: images) }
             let sums = training.finishEpoch()

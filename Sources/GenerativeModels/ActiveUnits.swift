@@ -26,7 +26,7 @@ extension VAE {
     ///   - data: [N, D] with D = `dataDimension`.
     ///   - threshold: a dimension is active when its variance exceeds this.
     ///   - batchSize: examples encoded per forward pass.
-    public func activeUnits(on data: Tensor, threshold: Double = 0.01, batchSize: Int = 500) -> ActiveUnits {
+    public func activeUnits(on data: Tensor, labels: [Int]? = nil, threshold: Double = 0.01, batchSize: Int = 500) -> ActiveUnits {
         RowBatches.validate(data, dataDimension: dataDimension, caller: "activeUnits")
         let latent = latentDimension
         // Two passes over the stored means (N × latent Doubles, small) rather than running sums of
@@ -34,8 +34,9 @@ extension VAE {
         var means: [Double] = []
         means.reserveCapacity(data.shape[0] * latent)
         withoutGradients {
-            RowBatches.forEach(of: data, size: batchSize) { _, batch in
-                means += encode(batch).mean.scalars.map(Double.init)
+            RowBatches.forEach(of: data, size: batchSize) { rows, batch in
+                let condition = ConditionalInput.oneHot(labels, rows: rows, classCount: classCount)
+                means += encode(batch, labels: condition).mean.scalars.map(Double.init)
             }
         }
         let count = means.count / latent

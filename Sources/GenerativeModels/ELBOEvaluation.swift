@@ -32,7 +32,7 @@ extension VAE {
     ///   - generator: the source of every ε, so the same seed gives the same figure.
     /// - Returns: mean reconstruction, mean KL and the ELBO, each in nats per example, and the
     ///   per-example ELBO values.
-    public func evaluateELBO(on data: Tensor, samples: Int = 1, batchSize: Int = 500,
+    public func evaluateELBO(on data: Tensor, labels: [Int]? = nil, samples: Int = 1, batchSize: Int = 500,
                              using generator: inout RandomGenerator) -> ELBOEstimate {
         RowBatches.validate(data, dataDimension: dataDimension, caller: "evaluateELBO")
         precondition(samples > 0, "evaluateELBO: samples must be positive, got \(samples)")
@@ -40,8 +40,9 @@ extension VAE {
         var perExample: [Double] = []
         perExample.reserveCapacity(data.shape[0])
         withoutGradients {
-            RowBatches.forEach(of: data, size: batchSize) { _, batch in
-                let (reconstruction, kl) = elboTerms(batch, samples: samples, using: &generator)
+            RowBatches.forEach(of: data, size: batchSize) { rows, batch in
+                let condition = ConditionalInput.oneHot(labels, rows: rows, classCount: classCount)
+                let (reconstruction, kl) = elboTerms(batch, labels: condition, samples: samples, using: &generator)
                 for (r, k) in zip(reconstruction.scalars, kl.scalars) {
                     reconstructionTotal += Double(r)
                     klTotal += Double(k)
@@ -56,12 +57,12 @@ extension VAE {
 
     /// The two ELBO terms for each example of a batch x [B, D]: the L-sample mean of −log p(x|z) [B]
     /// and the analytic KL(q(z|x) ‖ N(0, I)) [B].
-    func elboTerms(_ x: Tensor, samples: Int, using generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
-        let posterior = encode(x)
+    func elboTerms(_ x: Tensor, labels: Tensor?, samples: Int, using generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
+        let posterior = encode(x, labels: labels)
         var total: Tensor?
         for _ in 0..<samples {
             let (z, _) = posterior.sample(using: &generator)
-            let term = reconstructionLoss(decoderOutput: decode(z), data: x)
+            let term = reconstructionLoss(decoderOutput: decode(z, labels: labels), data: x)
             total = total.map { $0 + term } ?? term
         }
         return (total! / Float(samples), posterior.klDivergenceFromStandardNormal())

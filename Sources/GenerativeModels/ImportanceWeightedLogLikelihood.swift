@@ -37,7 +37,7 @@ extension VAE {
     ///     max(1, maximumRowsPerPass / chunk) at a time.
     ///   - generator: the source of every ε.
     ///   - progress: called with (examples done, examples in all) after each pass, for long runs.
-    public func importanceWeightedLogLikelihood(on data: Tensor, samples: Int, sampleChunkSize: Int = 100,
+    public func importanceWeightedLogLikelihood(on data: Tensor, labels: [Int]? = nil, samples: Int, sampleChunkSize: Int = 100,
                                                 maximumRowsPerPass: Int = 5000,
                                                 using generator: inout RandomGenerator,
                                                 progress: (Int, Int) -> Void = { _, _ in }) -> ImportanceWeightedEstimate {
@@ -49,8 +49,9 @@ extension VAE {
         var perExample: [Double] = []
         perExample.reserveCapacity(data.shape[0])
         withoutGradients {
-            RowBatches.forEach(of: data, size: examplesPerPass) { _, batch in
-                perExample += importanceWeightedLogLikelihoods(batch, samples: samples, chunk: chunk, using: &generator)
+            RowBatches.forEach(of: data, size: examplesPerPass) { rows, batch in
+                let condition = ConditionalInput.oneHot(labels, rows: rows, classCount: classCount)
+                perExample += importanceWeightedLogLikelihoods(batch, labels: condition, samples: samples, chunk: chunk, using: &generator)
                 progress(perExample.count, data.shape[0])
             }
         }
@@ -58,14 +59,14 @@ extension VAE {
     }
 
     /// log (1/K) Σ_k w_k for each example of a batch x [B, D], drawing the K samples `chunk` at a time.
-    func importanceWeightedLogLikelihoods(_ x: Tensor, samples: Int, chunk: Int,
+    func importanceWeightedLogLikelihoods(_ x: Tensor, labels: Tensor?, samples: Int, chunk: Int,
                                           using generator: inout RandomGenerator) -> [Double] {
-        let posterior = encode(x)
+        let posterior = encode(x, labels: labels)
         var running = [Double](repeating: -.infinity, count: x.shape[0])
         var drawn = 0
         while drawn < samples {
             let size = Swift.min(chunk, samples - drawn)
-            let chunkLogSumExp = logImportanceWeights(x, posterior: posterior, samples: size, using: &generator)
+            let chunkLogSumExp = logImportanceWeights(x, labels: labels, posterior: posterior, samples: size, using: &generator)
                 .logSumExp(axis: 0)
             for (index, value) in chunkLogSumExp.scalars.enumerated() {
                 running[index] = LogSpace.add(running[index], Double(value))
@@ -82,14 +83,15 @@ extension VAE {
     ///   - x: [B, D].
     ///   - posterior: q(z|x) for that batch, [B, latent].
     /// - Returns: [samples, B]; row k holds the k-th draw for every example.
-    func logImportanceWeights(_ x: Tensor, posterior: DiagonalGaussian, samples: Int,
+    func logImportanceWeights(_ x: Tensor, labels: Tensor? = nil, posterior: DiagonalGaussian, samples: Int,
                               using generator: inout RandomGenerator) -> Tensor {
         let batch = x.shape[0]
         // Sample-major rows (k·B + b), so that one reshape gives [samples, B] at the end.
         let repeated = DiagonalGaussian(mean: Self.repeatRows(posterior.mean, times: samples),
                                         logVariance: Self.repeatRows(posterior.logVariance, times: samples))
         let (z, _) = repeated.sample(using: &generator)
-        let logLikelihood = -reconstructionLoss(decoderOutput: decode(z), data: Self.repeatRows(x, times: samples))
+        let logLikelihood = -reconstructionLoss(decoderOutput: decode(z, labels: labels.map { Self.repeatRows($0, times: samples) }),
+                                                 data: Self.repeatRows(x, times: samples))
         let logWeights = logLikelihood + DiagonalGaussian.standardNormalLogDensity(z) - repeated.logDensity(z)
         return logWeights.reshaped([samples, batch])
     }

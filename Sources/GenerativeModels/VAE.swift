@@ -2,11 +2,12 @@ import Foundation
 import NN
 import TensorCore
 
-/// The variational autoencoder of Kingma & Welling with MLP encoder and decoder.
+/// The variational autoencoder of Kingma & Welling, with MLP or convolutional networks, and its
+/// conditional form p(x|y, z) q(z|y, x) (Sohn et al.) when `classCount` > 0.
 ///
-/// Encoder: x [N, D] → hidden layers → μ [N, latent] and log σ² [N, latent] (two heads, as PyTorch's
-/// example has fc21/fc22). Decoder: z [N, latent] → hidden layers → one output per pixel [N, D]
-/// (logits for Bernoulli, means for Gaussians). The prior is N(0, I).
+/// Encoder: x [N, D] (⊕ y) → features → μ [N, latent] and log σ² [N, latent] (two heads, as
+/// PyTorch's example has fc21/fc22). Decoder: z [N, latent] ⊕ y → one output per pixel [N, D]
+/// (logits for Bernoulli, means for Gaussians). The prior is N(0, I). Labels y are one-hot [N, C].
 public final class VAE: Module {
     public let encoder: Sequential
     public let meanHead: Linear
@@ -17,29 +18,39 @@ public final class VAE: Module {
     public let likelihood: Likelihood
     public let latentDimension: Int
     public let dataDimension: Int
+    /// C, the classes a conditional model takes; 0 for an unconditional one.
+    public let classCount: Int
+    let labelJoinsInput: Bool
 
-    /// - Parameters:
-    ///   - hiddenSizes: widths of the encoder's hidden layers; the decoder mirrors them.
-    public init(dataDimension: Int, hiddenSizes: [Int], latentDimension: Int, activation: Activation.Kind = .relu,
-                likelihood: Likelihood = .bernoulli, using generator: inout RandomGenerator) {
-        precondition(!hiddenSizes.isEmpty, "VAE: at least one hidden layer is needed")
-        self.dataDimension = dataDimension
+    /// A model for single-channel images of `height`×`width` pixels.
+    /// - Throws: `ArchitectureError` when the architecture cannot take images of that size.
+    public init(architecture: ImageNetworks.Architecture, height: Int, width: Int, latentDimension: Int, classCount: Int = 0,
+                activation: Activation.Kind = .relu, likelihood: Likelihood = .bernoulli,
+                using generator: inout RandomGenerator) throws {
+        dataDimension = height * width
         self.latentDimension = latentDimension
+        self.classCount = classCount
         self.likelihood = likelihood
-        encoder = Self.mlp(widths: [dataDimension] + hiddenSizes, activation: activation, using: &generator)
-        meanHead = Linear(inputs: hiddenSizes.last!, outputs: latentDimension, using: &generator)
-        logVarianceHead = Linear(inputs: hiddenSizes.last!, outputs: latentDimension, using: &generator)
-        let decoderWidths = [latentDimension] + hiddenSizes.reversed()
-        decoder = Sequential(Self.mlp(widths: decoderWidths, activation: activation, using: &generator).layers
-                             + [Linear(inputs: decoderWidths.last!, outputs: dataDimension, using: &generator)])
+        let built = try ImageNetworks.encoder(architecture, height: height, width: width, classCount: classCount,
+                                              activation: activation, using: &generator)
+        encoder = built.body
+        labelJoinsInput = built.labelJoinsInput
+        meanHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
+        logVarianceHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
+        decoder = try ImageNetworks.decoder(architecture, height: height, width: width, latentDimension: latentDimension,
+                                            classCount: classCount, activation: activation, using: &generator)
         decoderLogVariance = likelihood == .gaussianLearned ? Tensor.zeros([dataDimension], requiresGradient: true) : nil
     }
 
-    /// Linear + activation for each consecutive pair of widths.
-    static func mlp(widths: [Int], activation: Activation.Kind, using generator: inout RandomGenerator) -> Sequential {
-        Sequential(zip(widths, widths.dropFirst()).flatMap { inputs, outputs -> [any Layer] in
-            [Linear(inputs: inputs, outputs: outputs, using: &generator), Activation(activation)]
-        })
+    /// An unconditional MLP VAE on rows of `dataDimension` values.
+    /// - Parameters:
+    ///   - hiddenSizes: widths of the encoder's hidden layers; the decoder mirrors them.
+    public convenience init(dataDimension: Int, hiddenSizes: [Int], latentDimension: Int, activation: Activation.Kind = .relu,
+                            likelihood: Likelihood = .bernoulli, using generator: inout RandomGenerator) {
+        precondition(!hiddenSizes.isEmpty, "VAE: at least one hidden layer is needed")
+        // An MLP takes any row length, so this cannot throw.
+        try! self.init(architecture: .mlp(hiddenSizes: hiddenSizes), height: 1, width: dataDimension,
+                       latentDimension: latentDimension, activation: activation, likelihood: likelihood, using: &generator)
     }
 
     /// The range the encoder's log σ² is clamped to: σ² from 1e-13 to 5e8. It never binds in
@@ -50,18 +61,22 @@ public final class VAE: Module {
     /// are always 0 (Fashion-MNIST's borders) drive σ → 0 and the likelihood to +∞.
     public static let decoderLogVarianceRange: ClosedRange<Float> = -9.21 ... 9.21
 
-    /// q(z|x) for a batch x [N, D].
-    public func encode(_ x: Tensor) -> DiagonalGaussian {
-        let hidden = encoder(x)
+    /// q(z|x) (or q(z|x, y)) for a batch x [N, D] with one-hot labels [N, C] for a conditional model.
+    public func encode(_ x: Tensor, labels: Tensor? = nil) -> DiagonalGaussian {
+        let hidden = ConditionalInput.encoderFeatures(encoder, x, labels: labels, classCount: classCount, labelJoinsInput: labelJoinsInput)
         return DiagonalGaussian(mean: meanHead(hidden),
                                 logVariance: logVarianceHead(hidden).clamped(to: Self.encoderLogVarianceRange))
     }
 
-    /// Decoder outputs for latents z [N, latent] → [N, D].
-    public func decode(_ z: Tensor) -> Tensor { decoder(z) }
+    /// Decoder outputs for latents z [N, latent] (and labels [N, C]) → [N, D].
+    public func decode(_ z: Tensor, labels: Tensor? = nil) -> Tensor {
+        decoder(ConditionalInput.joined(z, labels: labels, classCount: classCount))
+    }
 
     /// The mean of p(x|z) for latents z [N, latent] → [N, D], as images in [0, 1] for Bernoulli.
-    public func decodeMean(_ z: Tensor) -> Tensor { likelihood.mean(decoderOutput: decode(z)) }
+    public func decodeMean(_ z: Tensor, labels: Tensor? = nil) -> Tensor {
+        likelihood.mean(decoderOutput: decode(z, labels: labels))
+    }
 
     /// −log p(x|z) per example, [N].
     public func reconstructionLoss(decoderOutput: Tensor, data: Tensor) -> Tensor {
@@ -69,15 +84,16 @@ public final class VAE: Module {
                                          logVariance: decoderLogVariance?.clamped(to: Self.decoderLogVarianceRange))
     }
 
-    /// The SGVB estimate of the negative ELBO for a batch x [N, D], with `samples` (L) draws of z per
-    /// example and KL weight β. Figures are nats per example.
-    public func loss(_ x: Tensor, samples: Int = 1, beta: Float = 1, using generator: inout RandomGenerator) -> VAELoss {
+    /// The SGVB estimate of the negative ELBO for a batch x [N, D] (labels [N, C] for a conditional
+    /// model), with `samples` (L) draws of z per example and KL weight β. Figures are nats per example.
+    public func loss(_ x: Tensor, labels: Tensor? = nil, samples: Int = 1, beta: Float = 1,
+                     using generator: inout RandomGenerator) -> VAELoss {
         precondition(x.rank == 2 && x.shape[1] == dataDimension, "VAE.loss: batch \(x.shape) does not match data dimension \(dataDimension)")
-        let posterior = encode(x)
+        let posterior = encode(x, labels: labels)
         var reconstruction: Tensor?
         for _ in 0..<samples {
             let (z, _) = posterior.sample(using: &generator)
-            let term = reconstructionLoss(decoderOutput: decode(z), data: x).mean()
+            let term = reconstructionLoss(decoderOutput: decode(z, labels: labels), data: x).mean()
             reconstruction = reconstruction.map { $0 + term } ?? term
         }
         let meanReconstruction = reconstruction! / Float(samples)

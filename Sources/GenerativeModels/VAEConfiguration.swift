@@ -3,19 +3,34 @@ import Foundation
 import NN
 import TensorCore
 
-/// Everything needed to rebuild a VAE and its data pipeline: what a run folder's config.json holds.
-/// Defaults are PyTorch's examples/vae: 784-400-20, ReLU, Bernoulli, Adam 1e-3, batch 128,
-/// continuous pixels, 10 epochs.
+/// Everything needed to rebuild an image model (VAE, conditional VAE, autoencoder; MLP or
+/// convolutional) and its data pipeline: what a run folder's config.json holds. Defaults are
+/// PyTorch's examples/vae: 784-400-20, ReLU, Bernoulli, Adam 1e-3, batch 128, continuous pixels,
+/// 10 epochs.
 public struct VAEConfiguration: Codable, Equatable, Sendable {
-    /// The model family; "vae" for this configuration.
+    /// The model family: "vae" or "autoencoder".
     public var model = "vae"
+    /// The networks: "mlp" (`hiddenSizes`) or "conv" (`channels`, `kernel`, `stride`, `padding`).
+    public var architecture = "mlp"
+    /// Labels as a one-hot input to encoder and decoder: the conditional VAE p(x|y, z).
+    public var conditional = false
     /// "fashion-mnist" or a folder of MNIST-format files.
     public var data = "fashion-mnist"
     public var pixels: PixelHandling = .continuous
     /// Training images held out for validation (0: none).
     public var validationCount = 0
+    /// The image size, recorded from the data when training starts.
+    public var imageHeight = 28
+    public var imageWidth = 28
+    /// C for a conditional model (recorded from the data), 0 otherwise.
+    public var classCount = 0
     public var latentDimension = 20
     public var hiddenSizes = [400]
+    /// Output channels of the convolutions, first to last (the decoder mirrors them).
+    public var channels = [32, 64]
+    public var kernel = 4
+    public var stride = 2
+    public var padding = 1
     public var activation = Activation.Kind.relu.rawValue
     /// "bernoulli", "gaussian" (fixed variance) or "gaussian-learned".
     public var likelihood = "bernoulli"
@@ -36,6 +51,32 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// The reference convolutional VAE (../reference/vae_conv_torch.py): two 4×4 stride-2
+    /// convolutions to 32×14×14 and 64×7×7, a 32-d latent, 3 epochs.
+    public static var convolutionalDefaults: VAEConfiguration {
+        var configuration = VAEConfiguration()
+        configuration.architecture = "conv"
+        configuration.latentDimension = 32
+        configuration.epochs = 3
+        return configuration
+    }
+
+    /// The networks `architecture` names, or nil for an unknown name.
+    public var parsedArchitecture: ImageNetworks.Architecture? {
+        switch architecture {
+        case "mlp": .mlp(hiddenSizes: hiddenSizes)
+        case "conv": .convolutional(channels: channels, kernel: kernel, stride: stride, padding: padding)
+        default: nil
+        }
+    }
+
+    /// A short description for logs: "VAE mlp 400→20", "conditional VAE conv 32-64→32".
+    public var summary: String {
+        let widths = (architecture == "conv" ? channels : hiddenSizes).map(String.init).joined(separator: "-")
+        let family = model == "autoencoder" ? "autoencoder" : (conditional ? "conditional VAE" : "VAE")
+        return "\(family) \(architecture) \(widths)→\(latentDimension)"
+    }
+
     /// The observation model named by `likelihood`, or nil for an unknown name.
     public var parsedLikelihood: Likelihood? {
         switch likelihood {
@@ -46,12 +87,24 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// A new, randomly initialized model for data of `dataDimension` pixels.
-    public func makeModel(dataDimension: Int) -> VAE {
+    /// A new, randomly initialized model for the recorded image size.
+    /// - Throws: `ArchitectureError` when the architecture cannot take that image size, or
+    ///   `ConfigurationError.unknown` for a name this version does not know.
+    public func makeModel() throws -> any LatentImageModel {
         var generator = RandomGenerator(seed: seed)
-        return VAE(dataDimension: dataDimension, hiddenSizes: hiddenSizes, latentDimension: latentDimension,
-                   activation: Activation.Kind(rawValue: activation) ?? .relu,
-                   likelihood: parsedLikelihood ?? .bernoulli, using: &generator)
+        guard let networks = parsedArchitecture else { throw ConfigurationError.unknown(key: "architecture", value: architecture) }
+        guard let observation = parsedLikelihood else { throw ConfigurationError.unknown(key: "likelihood", value: likelihood) }
+        guard let kind = Activation.Kind(rawValue: activation) else { throw ConfigurationError.unknown(key: "activation", value: activation) }
+        switch model {
+        case "vae":
+            return try VAE(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
+                           classCount: conditional ? classCount : 0, activation: kind, likelihood: observation, using: &generator)
+        case "autoencoder":
+            return try Autoencoder(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
+                                   activation: kind, likelihood: observation, using: &generator)
+        default:
+            throw ConfigurationError.unknown(key: "model", value: model)
+        }
     }
 
     /// The optimizer named by `optimizer` over `model`'s parameters.
@@ -84,11 +137,13 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
 public enum ConfigurationError: Error, CustomStringConvertible {
     case unreadable(path: String)
     case invalid(path: String, reason: String)
+    case unknown(key: String, value: String)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "Cannot read the run configuration \(path)."
         case .invalid(let path, let reason): "The run configuration \(path) is not valid: \(reason)."
+        case .unknown(let key, let value): "The run configuration names an unknown \(key) '\(value)'."
         }
     }
 }

@@ -11,7 +11,7 @@ import TensorCore
 /// epoch are saved in every checkpoint, so resuming replays exactly what an uninterrupted run does.
 public final class VAETraining {
     public let configuration: VAEConfiguration
-    public let model: VAE
+    public let model: any LatentImageModel
     public let optimizer: any Optimizer
     public private(set) var noise: RandomGenerator
     /// The data stream's state within the current epoch.
@@ -30,9 +30,10 @@ public final class VAETraining {
         public var seconds: Double = 0
     }
 
-    public init(configuration: VAEConfiguration, dataDimension: Int) {
+    /// - Throws: what `VAEConfiguration.makeModel()` throws.
+    public init(configuration: VAEConfiguration) throws {
         self.configuration = configuration
-        model = configuration.makeModel(dataDimension: dataDimension)
+        model = try configuration.makeModel()
         optimizer = configuration.makeOptimizer(for: model)
         noise = RandomGenerator(seed: configuration.seed &+ 0x6E6F_6973_65)
         data = VAETraining.dataStream(seed: configuration.seed, epoch: 0)
@@ -62,7 +63,8 @@ public final class VAETraining {
             let start = Date()
             let indices = order[(batchesDone * batchSize)..<Swift.min((batchesDone + 1) * batchSize, images.count)]
             let batch = configuration.pixels.trainingBatch(images, indices: indices, using: &data)
-            let loss = model.loss(batch, samples: configuration.samples, beta: beta, using: &noise)
+            let labels = model.classCount > 0 ? Tensor.oneHot(indices.map { images.labels[$0] }, classes: model.classCount) : nil
+            let loss = model.loss(batch, labels: labels, samples: configuration.samples, beta: beta, using: &noise)
             let (reconstruction, kl) = (loss.reconstruction.scalar, loss.kl.scalar)
             optimizer.step(loss.total.backward())
             running.examples += indices.count

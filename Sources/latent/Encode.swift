@@ -1,33 +1,45 @@
 import ArgumentParser
 import Foundation
+import GenerativeModels
 import TensorCore
 
-/// `latent encode RUN`: the posterior parameters of test images, as CSV and NumPy .npy.
+/// `latent encode RUN`: the codes of test images (a VAE's posterior means and log-variances, an
+/// autoencoder's codes), as CSV and NumPy .npy.
 struct Encode: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write posterior means, log-variances and labels of test images to CSV and .npy files.")
+    static let configuration = CommandConfiguration(abstract: "Write the codes (VAE: posterior means and log-variances) and labels of test images to CSV and .npy files.")
 
     @OptionGroup var options: RunOptions
     @Option(help: "Encode only the first N test images.") var limit: Int?
-    @Option(help: "Output prefix (default: RUN/codes): writes PREFIX.csv, PREFIX-mean.npy, PREFIX-logvar.npy, PREFIX-labels.npy.") var out: String?
+    @Option(help: "Output prefix (default: RUN/codes): writes PREFIX.csv, PREFIX-mean.npy, PREFIX-logvar.npy (VAEs), PREFIX-labels.npy.") var out: String?
 
     func run() throws {
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: limit)
-        let posterior = withoutGradients { run.model.encode(images.tensor()) }
         let latent = run.model.latentDimension
-        let means = posterior.mean.scalars, logVariances = posterior.logVariance.scalars
+        let condition = run.model.oneHotLabels(images.labels, rows: 0..<images.count)
+        // An autoencoder's code is a point: its "mean" column is the code, and it has no log-variance.
+        let (means, logVariances): ([Float], [Float]?) = withoutGradients {
+            if let vae = run.model as? VAE {
+                let posterior = vae.encode(images.tensor(), labels: condition)
+                return (posterior.mean.scalars, posterior.logVariance.scalars)
+            }
+            return (run.model.code(images.tensor(), labels: condition).scalars, nil)
+        }
         let prefix = out ?? run.folder.url.appendingPathComponent("codes").path
-        var csv = "label," + (0..<latent).map { "mean_\($0)" }.joined(separator: ",") + ","
-            + (0..<latent).map { "logvar_\($0)" }.joined(separator: ",") + "\n"
+        let columns = ["label"] + (0..<latent).map { "mean_\($0)" } + (logVariances == nil ? [] : (0..<latent).map { "logvar_\($0)" })
+        var csv = columns.joined(separator: ",") + "\n"
         for row in 0..<images.count {
             let slice = (row * latent)..<((row + 1) * latent)
-            csv += "\(images.labels[row])," + means[slice].map { "\($0)" }.joined(separator: ",") + ","
-                + logVariances[slice].map { "\($0)" }.joined(separator: ",") + "\n"
+            var fields = ["\(images.labels[row])"] + means[slice].map { "\($0)" }
+            if let logVariances { fields += logVariances[slice].map { "\($0)" } }
+            csv += fields.joined(separator: ",") + "\n"
         }
         do {
             try Data(csv.utf8).write(to: URL(fileURLWithPath: prefix + ".csv"), options: .atomic)
             try NumPyArray.float32(means, shape: [images.count, latent]).write(to: URL(fileURLWithPath: prefix + "-mean.npy"), options: .atomic)
-            try NumPyArray.float32(logVariances, shape: [images.count, latent]).write(to: URL(fileURLWithPath: prefix + "-logvar.npy"), options: .atomic)
+            if let logVariances {
+                try NumPyArray.float32(logVariances, shape: [images.count, latent]).write(to: URL(fileURLWithPath: prefix + "-logvar.npy"), options: .atomic)
+            }
             try NumPyArray.int64(images.labels, shape: [images.count]).write(to: URL(fileURLWithPath: prefix + "-labels.npy"), options: .atomic)
         } catch {
             throw CommandError("Cannot write the codes at \(prefix): \(error.localizedDescription)")

@@ -12,6 +12,7 @@ struct Interpolate: ParsableCommand {
     @Option(help: "Index of the second test image.") var to: Int
     @Option(help: "Points on the path, ends included.") var steps = 10
     @Flag(help: "Spherical interpolation (slerp) instead of linear.") var spherical = false
+    @Option(help: "For a conditional run: the label to decode with (default: the first image's).") var label: Int?
     @Option(help: "Output PNG (default: RUN/images/interpolation-FROM-TO.png).") var out: String?
 
     func run() throws {
@@ -21,14 +22,17 @@ struct Interpolate: ParsableCommand {
         for (flag, index) in [("--from", from), ("--to", to)] where index < 0 || index >= images.count {
             throw CommandError("\(flag) \(index) is not a test image index (0..<\(images.count)).")
         }
-        let codes = withoutGradients { run.model.encode(images.tensor([from, to])).mean }.scalars
+        try run.checkLabel(label)
+        let ends = run.model.oneHotLabels([images.labels[from], images.labels[to]], rows: 0..<2)
+        let codes = withoutGradients { run.model.code(images.tensor([from, to]), labels: ends) }.scalars
         let latent = run.model.latentDimension
         let start = Array(codes[0..<latent]), end = Array(codes[latent...])
         let path = (0..<steps).flatMap { step -> [Float] in
             let t = Float(step) / Float(steps - 1)
             return spherical ? Self.slerp(start, end, t) : zip(start, end).map { $0 + t * ($1 - $0) }
         }
-        let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps, latent], scalars: path)) }
+        let condition = try run.labelRows(run.model.classCount > 0 ? label ?? images.labels[from] : nil, count: steps)
+        let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps, latent], scalars: path), labels: condition) }
         let url = try run.output(out, default: "interpolation-\(from)-\(to).png")
         do {
             try Pictures.write(try ImageGrid.strip(decoded.scalars, tileHeight: images.rows, tileWidth: images.columns), to: url)

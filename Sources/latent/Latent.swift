@@ -14,6 +14,6 @@ struct Latent: ParsableCommand {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model and write a run folder (config, checkpoint, metrics, images).",
-        subcommands: [TrainVAE.self]
+        subcommands: [TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self]
     )
 }

@@ -9,7 +9,7 @@ import TensorCore
 struct LoadedRun {
     let folder: RunFolder
     let configuration: VAEConfiguration
-    let model: VAE
+    let model: any LatentImageModel
 
     init(_ path: String, threads: Int? = nil) throws {
         folder = RunFolder(path)
@@ -18,32 +18,46 @@ struct LoadedRun {
         guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
             throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
         }
-        let checkpoint: SafetensorsFile
-        do { checkpoint = try SafetensorsFile.read(contentsOf: folder.checkpoint) } catch { throw CommandError("\(error)") }
-        let dimension = try Self.dataDimension(of: checkpoint, path: folder.checkpoint.path, configuration: configuration)
-        model = configuration.makeModel(dataDimension: dimension)
-        do { _ = try Checkpoint.load(checkpoint, source: folder.checkpoint.path, into: model) } catch {
+        do { model = try configuration.makeModel() } catch {
+            throw CommandError("\(folder.configuration.path): \(error)")
+        }
+        do { _ = try Checkpoint.load(from: folder.checkpoint, into: model) } catch {
             throw CommandError("\(error)")
         }
     }
 
-    /// The data dimension, read from the shape of the decoder's last bias so a run can be loaded
-    /// without touching its data set.
-    static func dataDimension(of checkpoint: SafetensorsFile, path: String, configuration: VAEConfiguration) throws -> Int {
-        let key = "model.decoder.\(2 * configuration.hiddenSizes.count).bias"
-        guard let bias = checkpoint.tensors[key], bias.shape.rank == 1 else {
-            throw CommandError("\(path) has no tensor '\(key)': it is not a checkpoint of this run's VAE.")
+    /// The model as a VAE, or an error naming what `command` needs that an autoencoder lacks.
+    func variational(for command: String) throws -> VAE {
+        guard let vae = model as? VAE else {
+            throw CommandError("\(command) needs a VAE's prior, but \(folder.url.path) holds a \(configuration.summary), which has none.")
         }
-        return bias.shape[0]
+        return vae
     }
 
-    /// The side of the run's square images, or an error for data that are not square images.
-    func imageSide() throws -> Int {
-        let side = Int(Double(model.dataDimension).squareRoot())
-        guard side * side == model.dataDimension else {
-            throw CommandError("The run's images have \(model.dataDimension) pixels, which is not a square image.")
+    /// The run's image size: rows and columns.
+    var imageSize: (rows: Int, columns: Int) { (configuration.imageHeight, configuration.imageWidth) }
+
+    /// Checks a `--label` flag against the run: required range for a conditional model, refused
+    /// for an unconditional one.
+    func checkLabel(_ label: Int?) throws {
+        guard let label else { return }
+        guard model.classCount > 0 else {
+            throw CommandError("--label \(label): \(folder.url.path) holds an unconditional model; train with --conditional to use labels.")
         }
-        return side
+        guard label >= 0 && label < model.classCount else {
+            throw CommandError("--label \(label) is out of range: the run has classes 0..<\(model.classCount).")
+        }
+    }
+
+    /// One-hot rows of `label` for `count` codes of a conditional model (nil for an unconditional one);
+    /// a conditional model without `--label` is an error naming the flag.
+    func labelRows(_ label: Int?, count: Int) throws -> Tensor? {
+        try checkLabel(label)
+        guard model.classCount > 0 else { return nil }
+        guard let label else {
+            throw CommandError("\(folder.url.path) holds a conditional model: pass --label K with K in 0..<\(model.classCount).")
+        }
+        return model.oneHotLabels(Array(repeating: label, count: count), rows: 0..<count)
     }
 
     /// The test split in the run's pixel handling (binarized once where the run binarizes).

@@ -15,10 +15,13 @@ struct Manifold: ParsableCommand {
     @Option(help: "Grid points per side.") var steps = 20
     @Option(help: "The two latent dimensions to vary, as I,J.") var dimensions = "0,1"
     @Option(help: "Output PNG (default: RUN/images/manifold.png).") var out: String?
+    @Option(help: "For a conditional run: the label to decode with.") var label: Int?
 
     func run() throws {
         guard steps >= 2 else { throw CommandError("--steps must be at least 2, not \(steps).") }
         let run = try LoadedRun(options.run, threads: options.threads)
+        _ = try run.variational(for: "latent manifold")
+        let condition = try run.labelRows(label, count: steps * steps)
         let latent = run.model.latentDimension
         let chosen = dimensions.split(separator: ",").compactMap { Int($0) }
         guard chosen.count == 2, chosen[0] != chosen[1], chosen.allSatisfy({ $0 >= 0 && $0 < latent }) else {
@@ -34,12 +37,11 @@ struct Manifold: ParsableCommand {
                 z[point + chosen[1]] = coordinates[steps - 1 - row]   // up is positive, as in a plot
             }
         }
-        let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps * steps, latent], scalars: z)) }
-        let side = try run.imageSide()
+        let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps * steps, latent], scalars: z), labels: condition) }
         let url = try run.output(out, default: "manifold.png")
         let image: GrayImage
         do {
-            image = try ImageGrid.grid(decoded.scalars, tileHeight: side, tileWidth: side, columns: steps, padding: 0)
+            image = try ImageGrid.grid(decoded.scalars, tileHeight: run.imageSize.rows, tileWidth: run.imageSize.columns, columns: steps, padding: 0)
         } catch { throw CommandError("Cannot draw the manifold: \(error)") }
         try Pictures.write(image, to: url)
         print(url.path)

@@ -4,19 +4,30 @@ import GenerativeModels
 import Rendering
 import TensorCore
 
-/// The images a VAE run draws: prior samples and test reconstructions, as PNG grids.
+/// The images an image-model run draws: prior samples and test reconstructions, as PNG grids.
 enum Pictures {
-    /// Decoded means of `count` draws from the prior N(0, I), seeded, in a grid.
-    static func samples(_ model: VAE, count: Int, gridColumns: Int, imageRows: Int, imageColumns: Int, seed: UInt64) throws -> GrayImage {
+    /// Decoded means of `count` draws from the prior N(0, I), seeded, in a grid; a conditional
+    /// model decodes draw i with `labels[i]`.
+    static func samples(_ model: any LatentImageModel, count: Int, labels: [Int]? = nil, gridColumns: Int,
+                        imageRows: Int, imageColumns: Int, seed: UInt64) throws -> GrayImage {
         var generator = RandomGenerator(seed: seed)
         let z = Tensor.normal([count, model.latentDimension], using: &generator)
-        return try grid(withoutGradients { model.decodeMean(z) }, imageRows: imageRows, imageColumns: imageColumns, gridColumns: gridColumns)
+        let condition = model.oneHotLabels(labels, rows: 0..<count)
+        return try grid(withoutGradients { model.decodeMean(z, labels: condition) }, imageRows: imageRows, imageColumns: imageColumns,
+                        gridColumns: gridColumns)
     }
 
-    /// Pairs of rows: test images, then their reconstructions (decoded posterior means).
-    static func reconstructions(_ model: VAE, images: ImageSet, count: Int, gridColumns: Int) throws -> GrayImage {
-        let inputs = images.tensor(0..<min(count, images.count))
-        let outputs = withoutGradients { model.decodeMean(model.encode(inputs).mean) }
+    /// Labels for a grid with one row per class: 0 repeated `columns` times, then 1, …
+    static func labelRows(classes: Int, columns: Int) -> [Int] {
+        (0..<classes).flatMap { Array(repeating: $0, count: columns) }
+    }
+
+    /// Pairs of rows: test images, then their reconstructions (decoded codes: posterior means).
+    static func reconstructions(_ model: any LatentImageModel, images: ImageSet, count: Int, gridColumns: Int) throws -> GrayImage {
+        let shown = min(count, images.count)
+        let inputs = images.tensor(0..<shown)
+        let condition = model.oneHotLabels(images.labels, rows: 0..<shown)
+        let outputs = withoutGradients { model.decodeMean(model.code(inputs, labels: condition), labels: condition) }
         var tiles: [Float] = []
         let (input, output) = (inputs.scalars, outputs.scalars)
         let size = images.dimension

@@ -10,14 +10,20 @@ struct Sample: ParsableCommand {
     @Option(help: "Number of images.") var count = 64
     @Option(help: "Images per grid row.") var columns = 8
     @Option(help: "Output PNG (default: RUN/images/samples.png).") var out: String?
+    @Option(help: "For a conditional run: draw every image with this label (default: one row per class).") var label: Int?
 
     func run() throws {
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
         let run = try LoadedRun(options.run, threads: options.threads)
-        let side = try run.imageSide()
-        let url = try run.output(out, default: "samples.png")
-        try Pictures.write(try Pictures.samples(run.model, count: count, gridColumns: columns, imageRows: side, imageColumns: side,
-                                                seed: options.seed), to: url)
+        _ = try run.variational(for: "latent sample")
+        try run.checkLabel(label)
+        var labels: [Int]?
+        if run.model.classCount > 0 {
+            labels = label.map { Array(repeating: $0, count: count) } ?? Pictures.labelRows(classes: run.model.classCount, columns: columns)
+        }
+        let url = try run.output(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
+        try Pictures.write(try Pictures.samples(run.model, count: labels?.count ?? count, labels: labels, gridColumns: columns,
+                                                imageRows: run.imageSize.rows, imageColumns: run.imageSize.columns, seed: options.seed), to: url)
         print(url.path)
     }
 }

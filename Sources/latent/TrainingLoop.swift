@@ -3,7 +3,7 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Runs the epochs of a VAE training: progress, per-epoch evaluation, metrics, images and an
+/// Runs the epochs of an image model's training: progress, per-epoch evaluation, metrics, images and an
 /// atomic checkpoint after every epoch (and on Ctrl-C).
 struct TrainingLoop {
     let training: VAETraining
@@ -20,7 +20,7 @@ struct TrainingLoop {
         let trainingSet = pixels.trainingSet(splits.training)
         let evaluationSets = [("validation", splits.validation.map(pixels.evaluationSet)), ("test", pixels.evaluationSet(splits.test))]
             .compactMap { name, set in set.map { (name, $0) } }
-        log("training VAE \(configuration.hiddenSizes.map(String.init).joined(separator: "-"))→\(configuration.latentDimension) on \(configuration.data) "
+        log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data) "
             + "(\(trainingSet.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
             + "\(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
@@ -37,7 +37,7 @@ struct TrainingLoop {
             guard finished else {
                 try saveCheckpoint()
                 throw CommandError("Interrupted: saved a checkpoint at epoch \(epoch), batch \(training.batchesDone); "
-                                   + "continue with: latent train vae --out \(folder.url.path) --resume")
+                                   + "continue with: latent train \(configuration.trainCommand) --out \(folder.url.path) --resume")
             }
             let beta = training.beta
             let sums = training.finishEpoch()
@@ -54,28 +54,44 @@ struct TrainingLoop {
         let examples = Double(max(sums.examples, 1))
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "seconds": sums.seconds, "step": training.optimizer.stepCount,
                                      "pixels": configuration.pixels.name, "likelihood": configuration.likelihood]
-        var line = "epoch \(epoch): train −ELBO \(String(format: "%.2f", (sums.reconstruction + sums.kl) / examples))"
-        try folder.appendMetrics(common.merging([
-            "split": "train", "elbo": -(sums.reconstruction + sums.kl) / examples,
-            "reconstruction": sums.reconstruction / examples, "kl": sums.kl / examples,
-            "examples": sums.examples, "examples_per_second": examples / max(sums.seconds, 1e-9),
-        ]) { $1 })
+        let variational = training.model.isVariational
+        let trainEstimate = ObjectiveEstimate(reconstruction: sums.reconstruction / examples, kl: variational ? sums.kl / examples : nil,
+                                              count: sums.examples)
+        var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"
+        try folder.appendMetrics(common.merging(Self.record(trainEstimate, split: "train")) { $1 }
+            .merging(["examples_per_second": examples / max(sums.seconds, 1e-9)]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
-            let estimate = training.model.evaluateELBO(on: set.tensor(), using: &generator)
-            try folder.appendMetrics(common.merging([
-                "split": name, "elbo": estimate.elbo, "reconstruction": estimate.reconstruction, "kl": estimate.kl,
-                "examples": estimate.count,
-            ]) { $1 })
-            line += ", \(name) −ELBO \(String(format: "%.2f", -estimate.elbo)) (KL \(String(format: "%.2f", estimate.kl)))"
+            let estimate = training.model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
+            try folder.appendMetrics(common.merging(Self.record(estimate, split: name)) { $1 })
+            line += ", \(name) \(Self.describe(estimate))"
         }
         log(line + ", \(String(format: "%.2f", sums.seconds)) s")
     }
 
+    /// A metrics.jsonl record of an estimate. An autoencoder has no ELBO and no KL: those keys are
+    /// null rather than numbers that would read as a bound.
+    static func record(_ estimate: ObjectiveEstimate, split: String) -> [String: Any] {
+        ["split": split, "elbo": estimate.elbo ?? NSNull(), "reconstruction": estimate.reconstruction,
+         "kl": estimate.kl ?? NSNull(), "examples": estimate.count]
+    }
+
+    static func describe(_ estimate: ObjectiveEstimate) -> String {
+        guard let elbo = estimate.elbo, let kl = estimate.kl else {
+            return "reconstruction \(String(format: "%.2f", estimate.reconstruction))"
+        }
+        return "−ELBO \(String(format: "%.2f", -elbo)) (KL \(String(format: "%.2f", kl)))"
+    }
+
     func drawPictures(epoch: Int, testSet: ImageSet) throws {
         let name = String(format: "epoch-%03d.png", epoch)
-        try Pictures.write(try Pictures.samples(training.model, count: 64, gridColumns: 8, imageRows: testSet.rows, imageColumns: testSet.columns,
-                                                seed: Self.pictureSeed), to: folder.image("samples-" + name))
+        let model = training.model
+        if model.isVariational {
+            let labels = model.classCount > 0 ? Pictures.labelRows(classes: model.classCount, columns: 8) : nil
+            try Pictures.write(try Pictures.samples(model, count: labels?.count ?? 64, labels: labels, gridColumns: 8,
+                                                    imageRows: testSet.rows, imageColumns: testSet.columns, seed: Self.pictureSeed),
+                               to: folder.image("samples-" + name))
+        }
         try Pictures.write(try Pictures.reconstructions(training.model, images: testSet, count: 32, gridColumns: 8),
                            to: folder.image("reconstructions-" + name))
     }

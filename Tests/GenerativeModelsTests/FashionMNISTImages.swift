@@ -5,16 +5,29 @@ import XCTest
 
 /// Real Fashion-MNIST test images as model inputs, from Debian's `dataset-fashion-mnist` package.
 enum FashionMNISTImages {
-    /// Images `offset ..< offset + count` of the 10,000-image test split as a [count, 784] tensor of
-    /// intensities pixel/255 in [0, 1]. Skips the calling test when the data set is not installed.
-    static func testImages(count: Int, offset: Int = 0) throws -> Tensor {
+    /// The test split, read once per test process: inflating it takes seconds in a debug build.
+    nonisolated(unsafe) private static var cachedTestSplit: ImageSet?
+
+    static func testSplit() throws -> ImageSet {
         let directory = MNISTFormatDataset.fashionMNISTDirectory
         try XCTSkipUnless(FileManager.default.fileExists(atPath: directory.path),
                           "\(directory.path) is absent; `apt-get install dataset-fashion-mnist` provides it")
-        let images = try MNISTFormatDataset.load(.test, from: directory).images
-        precondition(offset >= 0 && offset + count <= images.count, "only \(images.count) test images")
-        let perImage = images.pixelsPerImage
-        let pixels = images.pixels[(offset * perImage) ..< ((offset + count) * perImage)]
-        return Tensor(shape: [count, perImage], scalars: pixels.map { Float($0) / 255 })
+        if let cachedTestSplit { return cachedTestSplit }
+        let split = ImageSet(try MNISTFormatDataset.load(.test, from: directory))
+        cachedTestSplit = split
+        return split
+    }
+
+    /// Images `offset ..< offset + count` of the 10,000-image test split as a [count, 784] tensor of
+    /// intensities pixel/255 in [0, 1]. Skips the calling test when the data set is not installed.
+    static func testImages(count: Int, offset: Int = 0) throws -> Tensor {
+        let split = try testSplit()
+        precondition(offset >= 0 && offset + count <= split.count, "only \(split.count) test images")
+        return split.tensor(offset ..< offset + count)
+    }
+
+    /// The labels (0–9) of test images `offset ..< offset + count`.
+    static func testLabels(count: Int, offset: Int = 0) throws -> [Int] {
+        Array(try testSplit().labels[offset ..< offset + count])
     }
 }

@@ -11,7 +11,7 @@ final class VAETrainingResumeTests: XCTestCase {
     func syntheticImages(count: Int) -> ImageSet {
         var generator = RandomGenerator(seed: 99)
         return ImageSet(intensities: Tensor.uniform([count * 16], using: &generator).scalars,
-                        labels: Array(repeating: 0, count: count), rows: 4, columns: 4)
+                        labels: (0..<count).map { $0 % 3 }, rows: 4, columns: 4)
     }
 
     func configuration() -> VAEConfiguration {
@@ -22,18 +22,37 @@ final class VAETrainingResumeTests: XCTestCase {
         configuration.epochs = 2
         configuration.pixels = .dynamicBinarization
         configuration.seed = 7
+        (configuration.imageHeight, configuration.imageWidth) = (4, 4)
+        return configuration
+    }
+
+    /// The conditional convolutional VAE, on 4×4 images: 4 → 2 → 1 and back.
+    func conditionalConvolutionalConfiguration() -> VAEConfiguration {
+        var configuration = configuration()
+        configuration.architecture = "conv"
+        configuration.channels = [3, 5]
+        configuration.conditional = true
+        configuration.classCount = 3
         return configuration
     }
 
     func testResumingMidEpochIsBitIdentical() throws {
+        try checkResumingMidEpochIsBitIdentical(configuration())
+    }
+
+    func testResumingConditionalConvolutionalVAEIsBitIdentical() throws {
+        try checkResumingMidEpochIsBitIdentical(conditionalConvolutionalConfiguration())
+    }
+
+    func checkResumingMidEpochIsBitIdentical(_ configuration: VAEConfiguration) throws {
         let images = syntheticImages(count: 95)   // 10 batches per epoch, the last one short
-        let straight = VAETraining(configuration: configuration(), dataDimension: 16)
+        let straight = try VAETraining(configuration: configuration)
         for _ in 0..<2 {
             XCTAssertTrue(straight.trainEpoch(on: images))
             _ = straight.finishEpoch()
         }
 
-        let interrupted = VAETraining(configuration: configuration(), dataDimension: 16)
+        let interrupted = try VAETraining(configuration: configuration)
         XCTAssertTrue(interrupted.trainEpoch(on: images))
         _ = interrupted.finishEpoch()
         var batches = 0
@@ -42,7 +61,7 @@ final class VAETrainingResumeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         try interrupted.saveCheckpoint(to: url)
 
-        let resumed = VAETraining(configuration: configuration(), dataDimension: 16)
+        let resumed = try VAETraining(configuration: configuration)
         try resumed.loadCheckpoint(from: url)
         XCTAssertEqual(resumed.completedEpochs, 1)
         XCTAssertEqual(resumed.batchesDone, 4)
@@ -60,14 +79,14 @@ final class VAETrainingResumeTests: XCTestCase {
     /// A checkpoint of a differently shaped model is refused with the key named, and changes nothing.
     func testCheckpointOfAnotherModelIsRefused() throws {
         let images = syntheticImages(count: 20)
-        let small = VAETraining(configuration: configuration(), dataDimension: 16)
+        let small = try VAETraining(configuration: configuration())
         XCTAssertTrue(small.trainEpoch(on: images))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try small.saveCheckpoint(to: url)
         var other = configuration()
         other.hiddenSizes = [9]
-        let larger = VAETraining(configuration: other, dataDimension: 16)
+        let larger = try VAETraining(configuration: other)
         let before = larger.model.parameters.map(\.scalars)
         XCTAssertThrowsError(try larger.loadCheckpoint(from: url)) { error in
             XCTAssert("\(error)".contains("encoder.0.weight"), "\(error)")
@@ -76,16 +95,16 @@ final class VAETrainingResumeTests: XCTestCase {
     }
 
     /// The same seed, data and configuration give the same weights, bit for bit; another seed does not.
-    func testSameSeedGivesBitIdenticalTraining() {
+    func testSameSeedGivesBitIdenticalTraining() throws {
         let images = syntheticImages(count: 40)
-        func trainedWeights(seed: UInt64) -> [UInt32] {
+        func trainedWeights(seed: UInt64) throws -> [UInt32] {
             var configuration = configuration()
             configuration.seed = seed
-            let training = VAETraining(configuration: configuration, dataDimension: 16)
+            let training = try VAETraining(configuration: configuration)
             XCTAssertTrue(training.trainEpoch(on: images))
             return training.model.parameters.flatMap { $0.scalars.map(\.bitPattern) }
         }
-        XCTAssertEqual(trainedWeights(seed: 11), trainedWeights(seed: 11))
-        XCTAssertNotEqual(trainedWeights(seed: 11), trainedWeights(seed: 12))
+        XCTAssertEqual(try trainedWeights(seed: 11), try trainedWeights(seed: 11))
+        XCTAssertNotEqual(try trainedWeights(seed: 11), try trainedWeights(seed: 12))
     }
 }

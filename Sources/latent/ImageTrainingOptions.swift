@@ -1,24 +1,22 @@
 import ArgumentParser
 import Datasets
-import Foundation
 import GenerativeModels
 import NN
-import TensorCore
 
-/// `latent train vae`: the VAE of "Auto-Encoding Variational Bayes", with PyTorch's example setup
-/// as the defaults.
-struct TrainVAE: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "vae",
-        abstract: "Train an MLP variational autoencoder (defaults: PyTorch's examples/vae)."
-    )
-
+/// The flags every image-model training command takes (`latent train vae`, `conv-vae`,
+/// `autoencoder`). Flags whose default depends on the model are optional here and fall back to
+/// that model's configuration.
+struct ImageTrainingOptions: ParsableArguments {
     @Option(help: "fashion-mnist, or a folder with the four MNIST-format files.") var data = "fashion-mnist"
     @Option(help: "Pixel handling: continuous, static or dynamic (binarization).") var pixels = "continuous"
     @Option(help: "Threshold for --pixels static.") var threshold: Float = 0.5
     @Option(help: "Training images to hold out for validation.") var validation = 0
-    @Option(help: "Latent dimensions.") var latent = 20
-    @Option(help: "Hidden layer widths, comma-separated (the decoder mirrors them).") var hidden = "400"
+    @Option(help: "Latent dimensions (default: 20 for MLPs, 32 for convolutional models).") var latent: Int?
+    @Option(help: "MLP hidden layer widths, comma-separated (the decoder mirrors them).") var hidden = "400"
+    @Option(help: "Convolution output channels, comma-separated (the decoder mirrors them).") var channels = "32,64"
+    @Option(help: "Convolution kernel size.") var kernel = 4
+    @Option(help: "Convolution stride.") var stride = 2
+    @Option(help: "Convolution padding.") var padding = 1
     @Option(help: "relu, leaky-relu, elu, sigmoid, tanh or softplus.") var activation = "relu"
     @Option(help: "bernoulli, gaussian (fixed variance) or gaussian-learned.") var likelihood = "bernoulli"
     @Option(help: "Variance of the fixed Gaussian likelihood.") var variance: Float = 0.1
@@ -32,7 +30,7 @@ struct TrainVAE: ParsableCommand {
     @Option(help: "Momentum for sgd.") var momentum: Float = 0
     @Option(help: "Weight decay (L2 for adam/adagrad/sgd, decoupled for adamw).") var weightDecay: Float = 0
     @Option(help: "Examples per batch.") var batchSize = 128
-    @Option(help: "Epochs in total (with --resume: the new total).") var epochs: Int?
+    @Option(help: "Epochs in total (default 10; with --resume: the new total).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for BLAS and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
     @Option(help: "Run folder to create.") var out: String
@@ -43,50 +41,26 @@ struct TrainVAE: ParsableCommand {
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
     }
 
-    func run() throws {
-        let folder = RunFolder(out)
-        var configuration = try resume ? folder.readConfiguration() : makeConfiguration()
-        if resume, let epochs { configuration.epochs = epochs }
-        if resume, let threads { configuration.threads = threads }
-        if !resume && folder.isNonEmpty {
-            throw CommandError("Run folder \(out) already exists; pass --resume to continue it, or choose another --out.")
-        }
-        ComputeThreads.set(configuration.threads)
-        let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
-        if configuration.likelihood == "bernoulli", !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
-            throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
-        }
-        let training = VAETraining(configuration: configuration, dataDimension: splits.training.dimension)
-        if resume {
-            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-                throw CommandError("Cannot resume \(out): it has no checkpoint.safetensors.")
-            }
-            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
-            try folder.keepMetrics(throughEpoch: training.completedEpochs)
-            try folder.write(configuration)   // records a new --epochs or --threads
-        } else {
-            try folder.create()
-            try folder.write(configuration)
-        }
-        try TrainingLoop(training: training, splits: splits, folder: folder).run()
-    }
-
-    /// The configuration the flags describe, with each flag value checked.
-    func makeConfiguration() throws -> VAEConfiguration {
-        var configuration = VAEConfiguration()
+    /// `base` (the model family, architecture and conditioning) completed by the flags, each checked.
+    func configuration(from base: VAEConfiguration) throws -> VAEConfiguration {
+        var configuration = base
         configuration.data = data
         guard let pixelHandling = PixelHandling(name: pixels, threshold: threshold) else {
             throw CommandError("--pixels must be continuous, static or dynamic, not '\(pixels)'.")
         }
         configuration.pixels = pixelHandling
+        guard validation >= 0 else { throw CommandError("--validation must not be negative, not \(validation).") }
         configuration.validationCount = validation
-        guard latent >= 1 else { throw CommandError("--latent must be at least 1, not \(latent).") }
-        configuration.latentDimension = latent
-        let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw CommandError("--hidden must list positive widths separated by commas, like 400 or 512,256, not '\(hidden)'.")
+        if let latent {
+            guard latent >= 1 else { throw CommandError("--latent must be at least 1, not \(latent).") }
+            configuration.latentDimension = latent
         }
-        configuration.hiddenSizes = widths.compactMap { $0 }
+        configuration.hiddenSizes = try Self.positiveList(hidden, flag: "--hidden", example: "400 or 512,256")
+        configuration.channels = try Self.positiveList(channels, flag: "--channels", example: "32,64")
+        for (flag, value, least) in [("--kernel", kernel, 1), ("--stride", stride, 1), ("--padding", padding, 0)] where value < least {
+            throw CommandError("\(flag) must be at least \(least), not \(value).")
+        }
+        (configuration.kernel, configuration.stride, configuration.padding) = (kernel, stride, padding)
         guard Activation.Kind(rawValue: activation) != nil else {
             throw CommandError("--activation must be one of \(Activation.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(activation)'.")
         }
@@ -95,6 +69,9 @@ struct TrainVAE: ParsableCommand {
         configuration.gaussianVariance = variance
         guard configuration.parsedLikelihood != nil else {
             throw CommandError("--likelihood must be bernoulli, gaussian or gaussian-learned, not '\(likelihood)'.")
+        }
+        if configuration.model == "autoencoder", likelihood == "gaussian-learned" {
+            throw CommandError("--likelihood gaussian-learned needs a VAE; an autoencoder takes bernoulli or gaussian.")
         }
         guard variance > 0 else { throw CommandError("--variance must be positive, not \(variance).") }
         guard samples >= 1 else { throw CommandError("--samples must be at least 1, not \(samples).") }
@@ -110,7 +87,7 @@ struct TrainVAE: ParsableCommand {
         configuration.weightDecay = weightDecay
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, not \(batchSize).") }
         configuration.batchSize = batchSize
-        configuration.epochs = epochs ?? 10
+        configuration.epochs = epochs ?? base.epochs
         configuration.seed = seed
         configuration.threads = threads ?? 2
         return configuration
@@ -125,5 +102,14 @@ struct TrainVAE: ParsableCommand {
         case "cyclical": return .cyclical(maximum: beta, period: betaSteps, rampFraction: 0.5)
         default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
         }
+    }
+
+    /// A comma-separated list of positive integers.
+    static func positiveList(_ text: String, flag: String, example: String) throws -> [Int] {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw CommandError("\(flag) must list positive integers separated by commas, like \(example), not '\(text)'.")
+        }
+        return values.compactMap { $0 }
     }
 }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import GenerativeModels
+import TensorCore
+
+/// `latent train vae`: the VAE of "Auto-Encoding Variational Bayes", with PyTorch's example setup
+/// as the defaults; `--conditional` makes it the conditional VAE p(x|y, z).
+struct TrainVAE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae",
+        abstract: "Train an MLP variational autoencoder (defaults: PyTorch's examples/vae)."
+    )
+
+    @OptionGroup var options: ImageTrainingOptions
+    @Flag(help: "Condition encoder and decoder on the label (one-hot): the conditional VAE p(x|y, z).") var conditional = false
+
+    func run() throws {
+        var base = VAEConfiguration()
+        base.conditional = conditional
+        try ImageModelTrainer(options: options, base: base).run()
+    }
+}
+
+/// `latent train conv-vae`: the convolutional VAE, the reference architecture by default.
+struct TrainConvVAE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv-vae",
+        abstract: "Train a convolutional VAE (default: 4×4 stride-2 convolutions to 32×14×14 and 64×7×7, a 32-d latent)."
+    )
+
+    @OptionGroup var options: ImageTrainingOptions
+    @Flag(help: "Condition encoder and decoder on the label (one-hot): the conditional VAE p(x|y, z).") var conditional = false
+
+    func run() throws {
+        var base = VAEConfiguration.convolutionalDefaults
+        base.epochs = 10
+        base.conditional = conditional
+        try ImageModelTrainer(options: options, base: base).run()
+    }
+}
+
+/// `latent train autoencoder`: the deterministic autoencoder, with the VAE's networks.
+struct TrainAutoencoder: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autoencoder",
+        abstract: "Train a plain (deterministic) autoencoder with the same encoder and decoder as the VAEs."
+    )
+
+    @OptionGroup var options: ImageTrainingOptions
+    @Option(help: "mlp or conv.") var architecture = "mlp"
+
+    func run() throws {
+        guard architecture == "mlp" || architecture == "conv" else {
+            throw CommandError("--architecture must be mlp or conv, not '\(architecture)'.")
+        }
+        var base = architecture == "conv" ? VAEConfiguration.convolutionalDefaults : VAEConfiguration()
+        base.epochs = 10
+        base.model = "autoencoder"
+        try ImageModelTrainer(options: options, base: base).run()
+    }
+}
+
+/// What the training commands share: a new run folder or a resumed one, the data, the model, and
+/// the loop.
+struct ImageModelTrainer {
+    let options: ImageTrainingOptions
+    let base: VAEConfiguration
+
+    func run() throws {
+        let folder = RunFolder(options.out)
+        var configuration = try options.resume ? folder.readConfiguration() : options.configuration(from: base)
+        if options.resume {
+            if let epochs = options.epochs { configuration.epochs = epochs }
+            if let threads = options.threads { configuration.threads = threads }
+            guard configuration.model == base.model, configuration.conditional == base.conditional,
+                  base.model == "autoencoder" || configuration.architecture == base.architecture else {
+                throw CommandError("Run folder \(options.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+            }
+        } else if folder.isNonEmpty {
+            throw CommandError("Run folder \(options.out) already exists; pass --resume to continue it, or choose another --out.")
+        }
+        ComputeThreads.set(configuration.threads)
+        let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
+        if configuration.likelihood == "bernoulli", !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+            throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
+        }
+        if !options.resume {
+            (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
+            if configuration.conditional {
+                configuration.classCount = splits.training.classCount
+                guard configuration.classCount >= 2 else {
+                    throw CommandError("--conditional needs labels of at least two classes, but \(configuration.data) has \(configuration.classCount).")
+                }
+            }
+        }
+        let training: VAETraining
+        do { training = try VAETraining(configuration: configuration) } catch {
+            throw CommandError("--data \(configuration.data): \(error)")
+        }
+        if options.resume {
+            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
+                throw CommandError("Cannot resume \(options.out): it has no checkpoint.safetensors.")
+            }
+            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
+            try folder.keepMetrics(throughEpoch: training.completedEpochs)
+            try folder.write(configuration)   // records a new --epochs or --threads
+        } else {
+            try folder.create()
+            try folder.write(configuration)
+        }
+        try TrainingLoop(training: training, splits: splits, folder: folder).run()
+    }
+}
+
+extension VAEConfiguration {
+    /// The `latent train` subcommand (with its flag) that makes runs of this configuration.
+    var trainCommand: String {
+        if model == "autoencoder" { return "autoencoder" + (architecture == "conv" ? " --architecture conv" : "") }
+        return (architecture == "conv" ? "conv-vae" : "vae") + (conditional ? " --conditional" : "")
+    }
+}
