@@ -36,6 +36,10 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("tanh", [[3, 4]]) { $0[0].tanh() },
         GradientCase("softplus", [[3, 4]]) { $0[0].softplus() },
         GradientCase("log sigmoid", [[3, 4]]) { $0[0].logSigmoid() },
+        GradientCase("log gamma", [[3, 4]], values: .positive) { $0[0].logGamma() },
+        // 2a² spreads the inputs over [0.08, 8]: the steep region near 0 and arguments past 7,
+        // where the asymptotic series is used without the recurrence.
+        GradientCase("log gamma, small and large", [[3, 4]]) { ($0[0].squared() * 2).logGamma() },
         GradientCase("dropout", [[4, 5]]) { inputs in
             var generator = RandomGenerator(seed: 3)   // the same mask at every evaluation
             return inputs[0].dropout(rate: 0.4, using: &generator)
