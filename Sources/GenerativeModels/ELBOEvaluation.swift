@@ -59,12 +59,17 @@ extension VAE {
     /// and the analytic KL(q(z|x) ‖ N(0, I)) [B].
     func elboTerms(_ x: Tensor, labels: Tensor?, samples: Int, using generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
         let posterior = encode(x, labels: labels)
-        var total: Tensor?
+        var total: Tensor?, sampledKL: Tensor?
         for _ in 0..<samples {
             let (z, _) = posterior.sample(using: &generator)
             let term = reconstructionLoss(decoderOutput: decode(z, labels: labels), data: x)
             total = total.map { $0 + term } ?? term
+            if !hasAnalyticKL {
+                let klTerm = klDivergence(posterior, at: z)
+                sampledKL = sampledKL.map { $0 + klTerm } ?? klTerm
+            }
         }
-        return (total! / Float(samples), posterior.klDivergenceFromStandardNormal())
+        let kl = sampledKL.map { $0 / Float(samples) } ?? posterior.analyticKLDivergence(toStandard: prior.family)!
+        return (total! / Float(samples), kl)
     }
 }

@@ -83,16 +83,15 @@ extension VAE {
     ///   - x: [B, D].
     ///   - posterior: q(z|x) for that batch, [B, latent].
     /// - Returns: [samples, B]; row k holds the k-th draw for every example.
-    func logImportanceWeights(_ x: Tensor, labels: Tensor? = nil, posterior: DiagonalGaussian, samples: Int,
+    func logImportanceWeights(_ x: Tensor, labels: Tensor? = nil, posterior: any ReparameterizedDistribution, samples: Int,
                               using generator: inout RandomGenerator) -> Tensor {
         let batch = x.shape[0]
         // Sample-major rows (k·B + b), so that one reshape gives [samples, B] at the end.
-        let repeated = DiagonalGaussian(mean: Self.repeatRows(posterior.mean, times: samples),
-                                        logVariance: Self.repeatRows(posterior.logVariance, times: samples))
+        let repeated = posterior.mappingParameters { Self.repeatRows($0, times: samples) }
         let (z, _) = repeated.sample(using: &generator)
         let logLikelihood = -reconstructionLoss(decoderOutput: decode(z, labels: labels.map { Self.repeatRows($0, times: samples) }),
                                                  data: Self.repeatRows(x, times: samples))
-        let logWeights = logLikelihood + DiagonalGaussian.standardNormalLogDensity(z) - repeated.logDensity(z)
+        let logWeights = logLikelihood + prior.logDensity(z) - repeated.logDensity(z)
         return logWeights.reshaped([samples, batch])
     }
 

@@ -5,13 +5,16 @@ import TensorCore
 /// The variational autoencoder of Kingma & Welling, with MLP or convolutional networks, and its
 /// conditional form p(x|y, z) q(z|y, x) (Sohn et al.) when `classCount` > 0.
 ///
-/// Encoder: x [N, D] (⊕ y) → features → μ [N, latent] and log σ² [N, latent] (two heads, as
-/// PyTorch's example has fc21/fc22). Decoder: z [N, latent] ⊕ y → one output per pixel [N, D]
-/// (logits for Bernoulli, means for Gaussians). The prior is N(0, I). Labels y are one-hot [N, C].
+/// Encoder: x [N, D] (⊕ y) → features → location μ [N, latent] and a scale head [N, latent] (two
+/// heads, as PyTorch's example has fc21/fc22), the parameters of q(z|x) in a chosen reparameterizable
+/// family (diagonal Gaussian by default, whose scale head is log σ²). Decoder: z [N, latent] ⊕ y →
+/// one output per pixel [N, D] (logits for Bernoulli, means for Gaussians). The prior is a standard
+/// member of a chosen family, N(0, I) by default. Labels y are one-hot [N, C].
 public final class VAE: Module {
     public let encoder: Sequential
     public let meanHead: Linear
-    public let logVarianceHead: Linear
+    /// log σ² for a Gaussian posterior, the log of the scale for the other families.
+    public let scaleHead: Linear
     public let decoder: Sequential
     /// Per-pixel log σ² for `.gaussianLearned`, else nil.
     public let decoderLogVariance: Tensor?
@@ -20,14 +23,21 @@ public final class VAE: Module {
     public let dataDimension: Int
     /// C, the classes a conditional model takes; 0 for an unconditional one.
     public let classCount: Int
+    /// The family of q(z|x).
+    public let posteriorFamily: LatentFamily
+    /// p(z), a standard member of its family.
+    public let prior: StandardPrior
     let labelJoinsInput: Bool
 
     /// A model for single-channel images of `height`×`width` pixels.
     /// - Throws: `ArchitectureError` when the architecture cannot take images of that size.
     public init(architecture: ImageNetworks.Architecture, height: Int, width: Int, latentDimension: Int, classCount: Int = 0,
                 activation: Activation.Kind = .relu, likelihood: Likelihood = .bernoulli,
+                posterior: LatentFamily = .gaussian, prior: LatentFamily = .gaussian,
                 using generator: inout RandomGenerator) throws {
         dataDimension = height * width
+        posteriorFamily = posterior
+        self.prior = StandardPrior(prior)
         self.latentDimension = latentDimension
         self.classCount = classCount
         self.likelihood = likelihood
@@ -36,7 +46,7 @@ public final class VAE: Module {
         encoder = built.body
         labelJoinsInput = built.labelJoinsInput
         meanHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
-        logVarianceHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
+        scaleHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
         decoder = try ImageNetworks.decoder(architecture, height: height, width: width, latentDimension: latentDimension,
                                             classCount: classCount, activation: activation, using: &generator)
         decoderLogVariance = likelihood == .gaussianLearned ? Tensor.zeros([dataDimension], requiresGradient: true) : nil
@@ -53,20 +63,26 @@ public final class VAE: Module {
                        latentDimension: latentDimension, activation: activation, likelihood: likelihood, using: &generator)
     }
 
-    /// The range the encoder's log σ² is clamped to: σ² from 1e-13 to 5e8. It never binds in
-    /// ordinary training; it keeps exp(log σ²) finite when a run diverges.
-    public static let encoderLogVarianceRange: ClosedRange<Float> = -30 ... 20
-
     /// The range of the learned per-pixel decoder log σ²: σ ≥ 0.01. Without a floor, pixels that
     /// are always 0 (Fashion-MNIST's borders) drive σ → 0 and the likelihood to +∞.
     public static let decoderLogVarianceRange: ClosedRange<Float> = -9.21 ... 9.21
 
     /// q(z|x) (or q(z|x, y)) for a batch x [N, D] with one-hot labels [N, C] for a conditional model.
-    public func encode(_ x: Tensor, labels: Tensor? = nil) -> DiagonalGaussian {
+    /// The scale head is clamped to the family's range (for the Gaussian, σ² from 1e-13 to 5e8): it
+    /// never binds in ordinary training and keeps exp(scale head) finite when a run diverges.
+    public func encode(_ x: Tensor, labels: Tensor? = nil) -> any ReparameterizedDistribution {
         let hidden = ConditionalInput.encoderFeatures(encoder, x, labels: labels, classCount: classCount, labelJoinsInput: labelJoinsInput)
-        return DiagonalGaussian(mean: meanHead(hidden),
-                                logVariance: logVarianceHead(hidden).clamped(to: Self.encoderLogVarianceRange))
+        return posteriorFamily.posterior(location: meanHead(hidden), scaleHead: scaleHead(hidden))
     }
+
+    /// KL(q ‖ p) per example [N]: in closed form where the pair of families has one, else the
+    /// one-sample Monte Carlo estimate log q(z) − log p(z) at the sample z [N, latent].
+    public func klDivergence(_ posterior: any ReparameterizedDistribution, at z: Tensor) -> Tensor {
+        posterior.klDivergence(to: prior, at: z)
+    }
+
+    /// True when the KL term is computed in closed form, false when it is estimated from samples.
+    public var hasAnalyticKL: Bool { posteriorFamily.hasAnalyticKL(toStandard: prior.family) }
 
     /// Decoder outputs for latents z [N, latent] (and labels [N, C]) → [N, D].
     public func decode(_ z: Tensor, labels: Tensor? = nil) -> Tensor {
@@ -90,14 +106,18 @@ public final class VAE: Module {
                      using generator: inout RandomGenerator) -> VAELoss {
         precondition(x.rank == 2 && x.shape[1] == dataDimension, "VAE.loss: batch \(x.shape) does not match data dimension \(dataDimension)")
         let posterior = encode(x, labels: labels)
-        var reconstruction: Tensor?
+        var reconstruction: Tensor?, sampledKL: Tensor?
         for _ in 0..<samples {
             let (z, _) = posterior.sample(using: &generator)
             let term = reconstructionLoss(decoderOutput: decode(z, labels: labels), data: x).mean()
             reconstruction = reconstruction.map { $0 + term } ?? term
+            if !hasAnalyticKL {
+                let klTerm = klDivergence(posterior, at: z).mean()
+                sampledKL = sampledKL.map { $0 + klTerm } ?? klTerm
+            }
         }
         let meanReconstruction = reconstruction! / Float(samples)
-        let kl = posterior.klDivergenceFromStandardNormal().mean()
+        let kl = sampledKL.map { $0 / Float(samples) } ?? posterior.analyticKLDivergence(toStandard: prior.family)!.mean()
         return VAELoss(reconstruction: meanReconstruction, kl: kl, beta: beta)
     }
 }

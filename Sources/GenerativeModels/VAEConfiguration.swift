@@ -25,6 +25,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     /// C for a conditional model (recorded from the data), 0 otherwise.
     public var classCount = 0
     public var latentDimension = 20
+    /// The family of q(z|x) and of the standard prior p(z) (VAEs only).
+    public var posterior = LatentFamily.gaussian
+    public var prior = LatentFamily.gaussian
     public var hiddenSizes = [400]
     /// Output channels of the convolutions, first to last (the decoder mirrors them).
     public var channels = [32, 64]
@@ -74,7 +77,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var summary: String {
         let widths = (architecture == "conv" ? channels : hiddenSizes).map(String.init).joined(separator: "-")
         let family = model == "autoencoder" ? "autoencoder" : (conditional ? "conditional VAE" : "VAE")
-        return "\(family) \(architecture) \(widths)→\(latentDimension)"
+        let families = model == "autoencoder" || (posterior, prior) == (.gaussian, .gaussian) ? "" : " (\(posterior.rawValue) posterior, \(prior.rawValue) prior)"
+        return "\(family) \(architecture) \(widths)→\(latentDimension)" + families
     }
 
     /// The observation model named by `likelihood`, or nil for an unknown name.
@@ -98,7 +102,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         switch model {
         case "vae":
             return try VAE(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
-                           classCount: conditional ? classCount : 0, activation: kind, likelihood: observation, using: &generator)
+                           classCount: conditional ? classCount : 0, activation: kind, likelihood: observation,
+                           posterior: posterior, prior: prior, using: &generator)
         case "autoencoder":
             return try Autoencoder(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
                                    activation: kind, likelihood: observation, using: &generator)

@@ -21,7 +21,7 @@ struct Encode: ParsableCommand {
         let (means, logVariances): ([Float], [Float]?) = withoutGradients {
             if let vae = run.model as? VAE {
                 let posterior = vae.encode(images.tensor(), labels: condition)
-                return (posterior.mean.scalars, posterior.logVariance.scalars)
+                return (posterior.mean.scalars, posterior.scaleHead.scalars)
             }
             return (run.model.code(images.tensor(), labels: condition).scalars, nil)
         }

@@ -18,6 +18,8 @@ struct ImageTrainingOptions: ParsableArguments {
     @Option(help: "Convolution stride.") var stride = 2
     @Option(help: "Convolution padding.") var padding = 1
     @Option(help: "relu, leaky-relu, elu, sigmoid, tanh or softplus.") var activation = "relu"
+    @Option(help: "Family of q(z|x): gaussian, laplace, logistic or gumbel.") var posterior = "gaussian"
+    @Option(help: "Family of the standard prior p(z): gaussian, laplace, logistic or gumbel.") var prior = "gaussian"
     @Option(help: "bernoulli, gaussian (fixed variance) or gaussian-learned.") var likelihood = "bernoulli"
     @Option(help: "Variance of the fixed Gaussian likelihood.") var variance: Float = 0.1
     @Option(help: "Samples of z per example (L).") var samples = 1
@@ -65,6 +67,18 @@ struct ImageTrainingOptions: ParsableArguments {
             throw CommandError("--activation must be one of \(Activation.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(activation)'.")
         }
         configuration.activation = activation
+        do {
+            configuration.posterior = try LatentFamily.named(posterior, option: "--posterior")
+            configuration.prior = try LatentFamily.named(prior, option: "--prior")
+        } catch { throw CommandError("\(error)") }
+        if configuration.model == "autoencoder", (configuration.posterior, configuration.prior) != (.gaussian, .gaussian) {
+            throw CommandError("--posterior and --prior need a VAE; an autoencoder's code is a point with no distribution.")
+        }
+        // A Gumbel density falls off as exp(−e^(−z)) on the left, faster than a Laplace or logistic
+        // tail: with such a posterior the KL is infinite once the scale reaches 1.
+        if [.laplace, .logistic].contains(configuration.posterior), configuration.prior == .gumbel {
+            throw CommandError("--posterior \(posterior) with --prior gumbel has an infinite KL divergence for scales of 1 and above; choose another pair.")
+        }
         configuration.likelihood = likelihood
         configuration.gaussianVariance = variance
         guard configuration.parsedLikelihood != nil else {

@@ -20,15 +20,16 @@ struct Manifold: ParsableCommand {
     func run() throws {
         guard steps >= 2 else { throw CommandError("--steps must be at least 2, not \(steps).") }
         let run = try LoadedRun(options.run, threads: options.threads)
-        _ = try run.variational(for: "latent manifold")
+        let vae = try run.variational(for: "latent manifold")
         let condition = try run.labelRows(label, count: steps * steps)
         let latent = run.model.latentDimension
         let chosen = dimensions.split(separator: ",").compactMap { Int($0) }
         guard chosen.count == 2, chosen[0] != chosen[1], chosen.allSatisfy({ $0 >= 0 && $0 < latent }) else {
             throw CommandError("--dimensions must name two different latent dimensions in 0..<\(latent), like 0,1, not '\(dimensions)'.")
         }
-        // Quantiles at the centres of `steps` equal slices of (0, 1), as in the paper's figure 4.
-        let coordinates = (0..<steps).map { Float(StandardNormal.quantile((Double($0) + 0.5) / Double(steps))) }
+        // Quantiles of the prior at the centres of `steps` equal slices of (0, 1), as in the paper's
+        // figure 4 (there through the inverse Gaussian CDF).
+        let coordinates = (0..<steps).map { Float(vae.prior.quantile((Double($0) + 0.5) / Double(steps))) }
         var z = [Float](repeating: 0, count: steps * steps * latent)
         for row in 0..<steps {
             for column in 0..<steps {

@@ -6,12 +6,12 @@ import TensorCore
 
 /// The images an image-model run draws: prior samples and test reconstructions, as PNG grids.
 enum Pictures {
-    /// Decoded means of `count` draws from the prior N(0, I), seeded, in a grid; a conditional
-    /// model decodes draw i with `labels[i]`.
-    static func samples(_ model: any LatentImageModel, count: Int, labels: [Int]? = nil, gridColumns: Int,
+    /// Decoded means of `count` draws from the prior, seeded, in a grid; a conditional model
+    /// decodes draw i with `labels[i]`.
+    static func samples(_ model: VAE, count: Int, labels: [Int]? = nil, gridColumns: Int,
                         imageRows: Int, imageColumns: Int, seed: UInt64) throws -> GrayImage {
         var generator = RandomGenerator(seed: seed)
-        let z = Tensor.normal([count, model.latentDimension], using: &generator)
+        let z = model.prior.sample(count: count, dimension: model.latentDimension, using: &generator)
         let condition = model.oneHotLabels(labels, rows: 0..<count)
         return try grid(withoutGradients { model.decodeMean(z, labels: condition) }, imageRows: imageRows, imageColumns: imageColumns,
                         gridColumns: gridColumns)

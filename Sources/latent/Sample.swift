@@ -15,14 +15,14 @@ struct Sample: ParsableCommand {
     func run() throws {
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
         let run = try LoadedRun(options.run, threads: options.threads)
-        _ = try run.variational(for: "latent sample")
+        let vae = try run.variational(for: "latent sample")
         try run.checkLabel(label)
         var labels: [Int]?
         if run.model.classCount > 0 {
             labels = label.map { Array(repeating: $0, count: count) } ?? Pictures.labelRows(classes: run.model.classCount, columns: columns)
         }
         let url = try run.output(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
-        try Pictures.write(try Pictures.samples(run.model, count: labels?.count ?? count, labels: labels, gridColumns: columns,
+        try Pictures.write(try Pictures.samples(vae, count: labels?.count ?? count, labels: labels, gridColumns: columns,
                                                 imageRows: run.imageSize.rows, imageColumns: run.imageSize.columns, seed: options.seed), to: url)
         print(url.path)
     }

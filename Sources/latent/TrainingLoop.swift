@@ -85,8 +85,7 @@ struct TrainingLoop {
 
     func drawPictures(epoch: Int, testSet: ImageSet) throws {
         let name = String(format: "epoch-%03d.png", epoch)
-        let model = training.model
-        if model.isVariational {
+        if let model = training.model as? VAE {
             let labels = model.classCount > 0 ? Pictures.labelRows(classes: model.classCount, columns: 8) : nil
             try Pictures.write(try Pictures.samples(model, count: labels?.count ?? 64, labels: labels, gridColumns: 8,
                                                     imageRows: testSet.rows, imageColumns: testSet.columns, seed: Self.pictureSeed),

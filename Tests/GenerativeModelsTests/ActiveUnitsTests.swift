@@ -31,7 +31,7 @@ final class ActiveUnitsTests: XCTestCase {
             weight += direction.map { Float($0 * scale) }
         }
         model.meanHead.weight.assign(Tensor(shape: [8, 16], scalars: weight))
-        model.logVarianceHead.weight.assign(Tensor.normal([8, 16], standardDeviation: 3, using: &generator))
+        model.scaleHead.weight.assign(Tensor.normal([8, 16], standardDeviation: 3, using: &generator))
 
         let units = model.activeUnits(on: data, batchSize: 64)
         XCTAssertEqual(units.count, 3)

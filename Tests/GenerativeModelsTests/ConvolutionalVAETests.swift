@@ -17,7 +17,7 @@ final class ConvolutionalVAETests: XCTestCase {
         XCTAssertEqual(shapes["encoder.1.weight"], [32, 1, 4, 4])
         XCTAssertEqual(shapes["encoder.3.weight"], [64, 32, 4, 4])
         XCTAssertEqual(shapes["meanHead.weight"], [32, 3136])
-        XCTAssertEqual(shapes["logVarianceHead.weight"], [32, 3136])
+        XCTAssertEqual(shapes["scaleHead.weight"], [32, 3136])
         XCTAssertEqual(shapes["decoder.0.weight"], [3136, 32])
         XCTAssertEqual(shapes["decoder.3.weight"], [64, 32, 4, 4])
         XCTAssertEqual(shapes["decoder.5.weight"], [32, 1, 4, 4])

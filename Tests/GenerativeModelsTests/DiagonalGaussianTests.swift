@@ -47,7 +47,7 @@ final class DiagonalGaussianTests: XCTestCase {
         var generator = RandomGenerator(seed: 12)
         let model = VAE(dataDimension: 6, hiddenSizes: [8], latentDimension: 5, using: &generator)
         // Spread the variances over e^−3 … e^1.5 so that a σ-versus-σ² mistake cannot hide near 1.
-        model.logVarianceHead.bias!.assign(Tensor(shape: [5], scalars: [-3, -1, 0, 0.7, 1.5]))
+        model.scaleHead.bias!.assign(Tensor(shape: [5], scalars: [-3, -1, 0, 0.7, 1.5]))
         let x = Tensor.uniform([1, 6], using: &generator)
         let draws = 40_000
         let posterior = withoutGradients { model.encode(VAE.repeatRows(x, times: draws)) }
@@ -55,7 +55,7 @@ final class DiagonalGaussianTests: XCTestCase {
 
         let single = withoutGradients { model.encode(x) }
         let mu = single.mean.scalars.map { Double($0) }
-        let variance = single.logVariance.scalars.map { Foundation.exp(Double($0)) }
+        let variance = single.scaleHead.scalars.map { Foundation.exp(Double($0)) }
         let zs = z.scalars, epsilons = noise.scalars
         let latent = 5
         let columns = (0 ..< latent).map { d in stride(from: d, to: zs.count, by: latent).map { Double(zs[$0]) } }

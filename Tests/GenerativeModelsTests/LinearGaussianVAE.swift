@@ -29,7 +29,7 @@ struct LinearGaussianVAE {
         let meanWeight = (0 ..< 2).flatMap { j in w[j].map { Float($0 / m[j]) } }
         let meanBias = (0 ..< 2).map { j in Float(-Self.dot(w[j], b) / m[j]) }
         Self.set(model.meanHead, weight: meanWeight, bias: meanBias)
-        Self.set(model.logVarianceHead, weight: [Float](repeating: 0, count: 6),
+        Self.set(model.scaleHead, weight: [Float](repeating: 0, count: 6),
                  bias: m.map { Float(Foundation.log(Self.noiseVariance / $0)) })
         // Decoder: Wz + b, then an identity layer.
         Self.set(model.decoder.layers[0], weight: (0 ..< 3).flatMap { i in [Float(w[0][i]), Float(w[1][i])] },
