@@ -6,7 +6,8 @@ struct Latent: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Deep generative models: train, evaluate, sample and draw.",
-        subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self]
+        subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self,
+                      Attribute.self]
     )
 }
 

@@ -29,7 +29,8 @@ struct RunFolder {
         }
     }
 
-    /// The run's configuration, with a clear error when the folder is not a VAE run.
+    /// The run's configuration, with a clear error when the folder is not a run of an image model
+    /// with a latent code (VAE, conditional VAE, autoencoder).
     func readConfiguration() throws -> VAEConfiguration {
         guard exists else { throw CommandError("Run folder \(url.path) does not exist.") }
         guard FileManager.default.fileExists(atPath: configuration.path) else {
@@ -39,7 +40,7 @@ struct RunFolder {
         do { configuration = try VAEConfiguration.read(from: self.configuration) } catch {
             throw CommandError("\(error)")
         }
-        guard configuration.model == "vae" else {
+        guard ["vae", "autoencoder"].contains(configuration.model) else {
             throw CommandError("\(url.path) holds a '\(configuration.model)' run, which this command does not handle.")
         }
         return configuration
