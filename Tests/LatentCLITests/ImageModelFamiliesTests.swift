@@ -46,7 +46,8 @@ final class ImageModelFamiliesTests: XCTestCase {
 
         for arguments in [["sample", run.path, "--label", "3", "--count", "8"], ["sample", run.path, "--columns", "4"],
                           ["manifold", run.path, "--steps", "3", "--label", "1"], ["interpolate", run.path, "--from", "0", "--to", "1", "--steps", "3"],
-                          ["reconstruct", run.path, "--count", "4"], ["attribute", run.path, "--from-class", "0", "--to-class", "1", "--steps", "3"]] {
+                          ["reconstruct", run.path, "--count", "4"], ["attribute", run.path, "--from-class", "0", "--to-class", "1", "--steps", "3"],
+                          ["scatter", run.path, "--limit", "50"]] {
             let result = try CLIHarness.run(arguments)
             XCTAssertEqual(result.status, 0, "\(arguments): \(result.errors)")
             XCTAssert(try Self.isPNG(result.output), "\(arguments) did not write a PNG")
@@ -81,6 +82,13 @@ final class ImageModelFamiliesTests: XCTestCase {
         let csv = try String(contentsOf: run.appendingPathComponent("codes.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.first, "label,mean_0,mean_1,mean_2")
         XCTAssertEqual(csv.count, 6)
+
+        let svg = run.appendingPathComponent("codes.svg")
+        let scattered = try CLIHarness.run(["scatter", run.path, "--limit", "30", "--out", svg.path])
+        XCTAssertEqual(scattered.status, 0, scattered.errors)
+        let drawing = try String(contentsOf: svg, encoding: .utf8)
+        XCTAssertEqual(drawing.components(separatedBy: "<circle").count - 1, 30, "one circle per test code")
+        XCTAssert(drawing.contains("PC1 ("), "a 3-d code is drawn on its principal components")
 
         let sampled = try CLIHarness.run(["sample", run.path])
         XCTAssertNotEqual(sampled.status, 0)
