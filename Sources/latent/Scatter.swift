@@ -38,7 +38,7 @@ struct Scatter: ParsableCommand {
         let url = try run.output(out, default: "scatter.png")
         do {
             let plot = try ScatterPlot(points: points, classNames: names, xTitle: titles.x, yTitle: titles.y,
-                                       title: "\(run.configuration.summary): \(images.count) test codes")
+                                       title: "\(run.configuration.summary.replacingOccurrences(of: "→", with: " -> ")): \(images.count) test codes")
             if url.pathExtension == "svg" {
                 try plot.writeSVG(to: url)
             } else {
