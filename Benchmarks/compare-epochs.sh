@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Latent vs PyTorch: whole training epochs of one image model on Fashion-MNIST, the two programs
+# alternated so both see the same machine conditions.
+#
+# Usage: Benchmarks/compare-epochs.sh [mlp|conv] [--threads N] [--rounds N] [--no-wait] [--no-build]
+#   mlp    the MLP VAE (latent-bench epoch vs vae_mlp_torch.py)
+#   conv   the reference conv VAE (latent-bench conv-epoch vs vae_conv_torch.py), the default
+#   --rounds N  pairs of 2-epoch runs, default 2; each program's figure is the median epoch
+# Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR, MAX_WAIT (300).
+# Prints each run's epoch times and peak memory, then the medians and their ratio.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=${REFERENCE_PYTHON:-/tmp/venv-ref/bin/python}
+MAX_WAIT=${MAX_WAIT:-300}
+MODEL=conv THREADS=2 ROUNDS=2 WAIT=1 BUILD=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    mlp|conv) MODEL=$1 ;;
+    --threads) THREADS=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --no-wait) WAIT=0 ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare-epochs.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+say() { echo "[compare-epochs] $*" >&2; }
+
+REF=${REFERENCE_DIR:-}
+for candidate in "$REF" "$ROOT/../shared/reference" /work/shared/reference; do
+  [[ -n $candidate && -f $candidate/vae_conv_torch.py ]] && { REF=$(cd "$candidate" && pwd); break; }
+done
+[[ -f $REF/vae_conv_torch.py ]] || { say "reference scripts not found; set REFERENCE_DIR"; exit 1; }
+"$PY" -c 'import torch, numpy' 2>/dev/null || { say "no Python with torch at $PY (see Benchmarks/compare.sh --help)"; exit 1; }
+
+[[ $BUILD == 1 ]] && (cd "$ROOT" && swift build -c release --product latent-bench >&2)
+BENCH=$ROOT/.build/release/latent-bench
+SECTION=$([[ $MODEL == conv ]] && echo conv-epoch || echo epoch)
+SCRIPT=$([[ $MODEL == conv ]] && echo vae_conv_torch.py || echo vae_mlp_torch.py)
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/latent-epochs.XXXXXX")
+say "raw outputs in $LOGS"
+echo "$BENCH --threads $THREADS $SECTION"
+echo "$PY $REF/$SCRIPT --epochs 2 --threads $THREADS --iwae-n 1 --iwae-k 1"
+
+quiet() {
+  [[ $WAIT == 1 && -f $REF/wait_idle.py ]] || return 0
+  "$PY" "$REF/wait_idle.py" --max-wait "$MAX_WAIT" >&2
+}
+for round in $(seq 1 "$ROUNDS"); do
+  quiet; say "round $round: Latent"
+  "$BENCH" --threads "$THREADS" "$SECTION" > "$LOGS/latent-$round.txt"
+  quiet; say "round $round: PyTorch"
+  "$PY" "$REF/$SCRIPT" --epochs 2 --threads "$THREADS" --iwae-n 1 --iwae-k 1 > "$LOGS/torch-$round.txt" 2>&1
+done
+
+"$PY" - "$LOGS" "$ROUNDS" <<'PYTHON'
+import re, statistics, sys
+logs, rounds = sys.argv[1], int(sys.argv[2])
+latent, torch, latent_rss, torch_rss = [], [], [], []
+for r in range(1, rounds + 1):
+    text = open(f"{logs}/latent-{r}.txt").read()
+    latent += [float(x) for x in re.findall(r"train time ([0-9.]+) s", text)]
+    latent_rss += [float(x) for x in re.findall(r"peak resident memory: ([0-9.]+) MiB", text)]
+    text = open(f"{logs}/torch-{r}.txt").read()
+    torch += [float(x) for x in re.findall(r"train_time +([0-9.]+) s", text)]
+    torch_rss += [float(x) for x in re.findall(r"peak RSS: ([0-9.]+) MiB", text)]
+    print(f"round {r}: Latent epochs {latent[-2:]} s, PyTorch epochs {torch[-2:]} s")
+lm, tm = statistics.median(latent), statistics.median(torch)
+print(f"median epoch: Latent {lm:.2f} s, PyTorch {tm:.2f} s, ratio {lm / tm:.2f}")
+print(f"peak memory: Latent {max(latent_rss):.0f} MiB, PyTorch {max(torch_rss):.0f} MiB")
+PYTHON
