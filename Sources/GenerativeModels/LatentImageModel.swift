@@ -5,7 +5,7 @@ import TensorCore
 /// conditional VAE) and the plain autoencoder.
 ///
 /// Images are rows x [N, D]; a conditional model also takes one-hot labels [N, C] (nil otherwise).
-public protocol LatentImageModel: Module {
+public protocol LatentImageModel: TrainableModel {
     /// D, the pixels of an image.
     var dataDimension: Int { get }
     var latentDimension: Int { get }

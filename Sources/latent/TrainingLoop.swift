@@ -48,13 +48,13 @@ struct TrainingLoop {
         log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
     }
 
-    func writeEpochRecords(epoch: Int, sums: VAETraining.RunningSums, beta: Float,
+    func writeEpochRecords(epoch: Int, sums: EpochTraining.RunningSums, beta: Float,
                            evaluationSets: [(String, ImageSet)]) throws {
         let configuration = training.configuration
         let examples = Double(max(sums.examples, 1))
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "seconds": sums.seconds, "step": training.optimizer.stepCount,
                                      "pixels": configuration.pixels.name, "likelihood": configuration.likelihood]
-        let variational = training.model.isVariational
+        let variational = training.imageModel.isVariational
         let trainEstimate = ObjectiveEstimate(reconstruction: sums.reconstruction / examples, kl: variational ? sums.kl / examples : nil,
                                               count: sums.examples)
         var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"
@@ -62,7 +62,7 @@ struct TrainingLoop {
             .merging(["examples_per_second": examples / max(sums.seconds, 1e-9)]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
-            let estimate = training.model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
+            let estimate = training.imageModel.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
             try folder.appendMetrics(common.merging(Self.record(estimate, split: name)) { $1 })
             line += ", \(name) \(Self.describe(estimate))"
         }
@@ -85,13 +85,13 @@ struct TrainingLoop {
 
     func drawPictures(epoch: Int, testSet: ImageSet) throws {
         let name = String(format: "epoch-%03d.png", epoch)
-        if let model = training.model as? VAE {
+        if let model = training.imageModel as? VAE {
             let labels = model.classCount > 0 ? Pictures.labelRows(classes: model.classCount, columns: 8) : nil
             try Pictures.write(try Pictures.samples(model, count: labels?.count ?? 64, labels: labels, gridColumns: 8,
                                                     imageRows: testSet.rows, imageColumns: testSet.columns, seed: Self.pictureSeed),
                                to: folder.image("samples-" + name))
         }
-        try Pictures.write(try Pictures.reconstructions(training.model, images: testSet, count: 32, gridColumns: 8),
+        try Pictures.write(try Pictures.reconstructions(training.imageModel, images: testSet, count: 32, gridColumns: 8),
                            to: folder.image("reconstructions-" + name))
     }
 

@@ -3,15 +3,15 @@ import Foundation
 import NN
 import TensorCore
 
-/// The state of one VAE training run and the loop that advances it, batch by batch.
+/// The state of one training run of an image model and the loop that advances it, batch by batch.
 ///
 /// Two random streams keep runs reproducible and resumable mid-epoch: the data stream of epoch e
 /// (shuffling, dynamic binarization) is keyed by (seed, e), and the noise stream (the ε of the
 /// reparameterization) runs on across epochs. Both states, the step and the position within the
 /// epoch are saved in every checkpoint, so resuming replays exactly what an uninterrupted run does.
-public final class VAETraining {
-    public let configuration: VAEConfiguration
-    public let model: any LatentImageModel
+public class EpochTraining {
+    public let settings: TrainingSettings
+    public let model: any TrainableModel
     public let optimizer: any Optimizer
     public private(set) var noise: RandomGenerator
     /// The data stream's state within the current epoch.
@@ -30,13 +30,12 @@ public final class VAETraining {
         public var seconds: Double = 0
     }
 
-    /// - Throws: what `VAEConfiguration.makeModel()` throws.
-    public init(configuration: VAEConfiguration) throws {
-        self.configuration = configuration
-        model = try configuration.makeModel()
-        optimizer = configuration.makeOptimizer(for: model)
-        noise = RandomGenerator(seed: configuration.seed &+ 0x6E6F_6973_65)
-        data = VAETraining.dataStream(seed: configuration.seed, epoch: 0)
+    public init(model: any TrainableModel, optimizer: any Optimizer, settings: TrainingSettings) {
+        self.settings = settings
+        self.model = model
+        self.optimizer = optimizer
+        noise = RandomGenerator(seed: settings.seed &+ 0x6E6F_6973_65)
+        data = EpochTraining.dataStream(seed: settings.seed, epoch: 0)
     }
 
     /// The data stream of an epoch: a key of its own per (seed, epoch).
@@ -45,26 +44,26 @@ public final class VAETraining {
     }
 
     /// The KL weight at the current step.
-    public var beta: Float { configuration.beta.value(atStep: optimizer.stepCount) }
+    public var beta: Float { settings.beta.value(atStep: optimizer.stepCount) }
 
     /// Trains on the rest of the current epoch, or until `shouldStop` returns true between batches.
     /// `progress` is called after each batch with (batches done, batches in the epoch).
     /// - Returns: true when the epoch was completed (its running sums are then final).
     public func trainEpoch(on images: ImageSet, shouldStop: () -> Bool = { false },
                            progress: (Int, Int) -> Void = { _, _ in }) -> Bool {
-        let batchSize = configuration.batchSize
+        let batchSize = settings.batchSize
         let batchCount = (images.count + batchSize - 1) / batchSize
         // The permutation is the first draw of the epoch's data stream, so it can be recomputed on resume.
-        var permutationStream = VAETraining.dataStream(seed: configuration.seed, epoch: completedEpochs)
+        var permutationStream = EpochTraining.dataStream(seed: settings.seed, epoch: completedEpochs)
         let order = permutationStream.permutation(images.count)
         if batchesDone == 0 { data = permutationStream }
         while batchesDone < batchCount {
             if shouldStop() { return false }
             let start = Date()
             let indices = order[(batchesDone * batchSize)..<Swift.min((batchesDone + 1) * batchSize, images.count)]
-            let batch = configuration.pixels.trainingBatch(images, indices: indices, using: &data)
-            let labels = model.classCount > 0 ? Tensor.oneHot(indices.map { images.labels[$0] }, classes: model.classCount) : nil
-            let loss = model.loss(batch, labels: labels, samples: configuration.samples, beta: beta, using: &noise)
+            let batch = settings.pixels.trainingBatch(images, indices: indices, using: &data)
+            let loss = model.trainingLoss(batch, labels: indices.map { images.labels[$0] }, samples: settings.samples,
+                                          beta: beta, using: &noise)
             let (reconstruction, kl) = (loss.reconstruction.scalar, loss.kl.scalar)
             optimizer.step(loss.total.backward())
             running.examples += indices.count
@@ -83,7 +82,7 @@ public final class VAETraining {
         completedEpochs += 1
         batchesDone = 0
         running = RunningSums()
-        data = VAETraining.dataStream(seed: configuration.seed, epoch: completedEpochs)
+        data = EpochTraining.dataStream(seed: settings.seed, epoch: completedEpochs)
         return sums
     }
 
@@ -92,7 +91,7 @@ public final class VAETraining {
     /// Writes weights, optimizer state, random streams and loop position to `url` atomically.
     public func saveCheckpoint(to url: URL) throws {
         let metadata: [String: String] = [
-            "model": configuration.model,
+            "model": settings.modelName,
             "completed_epochs": String(completedEpochs), "batches_done": String(batchesDone),
             "noise_seed": String(noise.seed), "noise_counter": String(noise.counter),
             "data_seed": String(data.seed), "data_counter": String(data.counter),
@@ -121,5 +120,58 @@ public final class VAETraining {
                               reconstruction: Double(bitPattern: try integer("running_reconstruction")),
                               kl: Double(bitPattern: try integer("running_kl")),
                               seconds: Double(metadata["running_seconds"] ?? "") ?? 0)
+    }
+}
+
+/// What the batch loop needs of a run's configuration.
+public struct TrainingSettings: Sendable {
+    /// The model family, recorded in checkpoints.
+    public var modelName: String
+    public var pixels: PixelHandling
+    public var batchSize: Int
+    public var seed: UInt64
+    /// L, the samples of z per example, for models with a latent variable.
+    public var samples = 1
+    public var beta: BetaSchedule = .constant(1)
+
+    public init(modelName: String, pixels: PixelHandling, batchSize: Int, seed: UInt64, samples: Int = 1,
+                beta: BetaSchedule = .constant(1)) {
+        self.modelName = modelName
+        self.pixels = pixels
+        self.batchSize = batchSize
+        self.seed = seed
+        self.samples = samples
+        self.beta = beta
+    }
+}
+
+/// A model the batch loop can train: the loss of a batch of image rows [N, D] with their labels.
+public protocol TrainableModel: Module {
+    /// The objective to minimize (`total`) and its reported terms, each in nats per example.
+    func trainingLoss(_ batch: Tensor, labels: [Int], samples: Int, beta: Float, using noise: inout RandomGenerator) -> VAELoss
+}
+
+/// The training run of a VAE, conditional VAE or autoencoder, built from its configuration.
+public final class VAETraining: EpochTraining {
+    public let configuration: VAEConfiguration
+    /// The model, as the image model it is.
+    public let imageModel: any LatentImageModel
+
+    /// - Throws: what `VAEConfiguration.makeModel()` throws.
+    public init(configuration: VAEConfiguration) throws {
+        self.configuration = configuration
+        imageModel = try configuration.makeModel()
+        let model: any TrainableModel = imageModel
+        super.init(model: model, optimizer: configuration.makeOptimizer(for: imageModel),
+                   settings: TrainingSettings(modelName: configuration.model, pixels: configuration.pixels,
+                                              batchSize: configuration.batchSize, seed: configuration.seed,
+                                              samples: configuration.samples, beta: configuration.beta))
+    }
+}
+
+extension LatentImageModel {
+    /// The objective with one-hot labels for a conditional model (labels are ignored otherwise).
+    public func trainingLoss(_ batch: Tensor, labels: [Int], samples: Int, beta: Float, using noise: inout RandomGenerator) -> VAELoss {
+        loss(batch, labels: oneHotLabels(labels, rows: 0..<labels.count), samples: samples, beta: beta, using: &noise)
     }
 }
