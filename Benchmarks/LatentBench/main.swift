@@ -2,7 +2,7 @@ import Foundation
 import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
-///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch]
+///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [pixelcnn] [pixelcnn-sample]
 /// (no section names runs gemm, elementwise and step; epoch needs dataset-fashion-mnist). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -27,13 +27,15 @@ for section in sections {
     case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
     case "step": TrainingStepBenchmark.run(steps: repeats * 4)
     case "conv": ConvBenchmark.run(repeats: repeats)
+    case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
+    case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "epoch":
         do { try EpochBenchmark.run(epochs: 2) } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv or epoch.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, pixelcnn or pixelcnn-sample.\n".utf8))
         exit(2)
     }
 }
