@@ -3,6 +3,7 @@ import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
 ///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
+///     [pixelcnn] [pixelcnn-sample]
 /// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -27,13 +28,15 @@ for section in sections {
     case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
     case "step": TrainingStepBenchmark.run(steps: repeats * 4)
     case "conv": ConvBenchmark.run(repeats: repeats)
+    case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
+    case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "epoch", "conv-epoch":
         do { try EpochBenchmark.run(epochs: 2, convolutional: section == "conv-epoch") } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch or conv-epoch.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn or pixelcnn-sample.\n".utf8))
         exit(2)
     }
 }

@@ -44,7 +44,7 @@ public enum ImageNetworks {
             let sides = try featureMapSides(architecture, height: height, width: width)
             var layers: [any Layer] = [Reshape([1, height, width])]
             for (inputs, outputs) in zip([1] + channels, channels) {
-                layers += [Conv2d(inputs: inputs, outputs: outputs, kernel: kernel, stride: stride, padding: padding, using: &generator),
+                layers += [Conv2d(inputs: inputs, outputs: outputs, kernelSize: kernel, stride: stride, padding: padding, using: &generator),
                            Activation(activation)]
             }
             let last = sides.last!
@@ -81,7 +81,7 @@ public enum ImageNetworks {
                 guard extra.height == extra.width, extra.height >= 0, extra.height < stride else {
                     throw ArchitectureError.unmirrorable(height: height, width: width)
                 }
-                layers.append(TransposedConv2d(inputs: inputs, outputs: outputs, kernel: kernel, stride: stride, padding: padding,
+                layers.append(TransposedConv2d(inputs: inputs, outputs: outputs, kernelSize: kernel, stride: stride, padding: padding,
                                                outputPadding: extra.height, using: &generator))
                 if index < channels.count - 1 { layers.append(Activation(activation)) }
             }

@@ -1,11 +1,6 @@
-/// 2-D convolution (cross-correlation, as in PyTorch) by im2col + GEMM, with its VJP.
-///
-/// Per round of a few images (see ``ConvolutionGeometry/imagesPerGroup``; the rounds are spread
-/// over the threads by ``RoundRunner``):
-///   columns = im2col(x)                       [C·kH·kW, g·H'·W']
-///   y       = W · columns + b                 [O, g·H'·W'], stored as [g, O, H', W']
-/// and backward, with G the upstream gradient as an [O, g·H'·W'] matrix:
-///   dW = G · columnsᵀ,   dX = col2im(Wᵀ · G),   db = Σ over images and pixels of G.
+/// 2-D convolution (cross-correlation, as in PyTorch) by im2col + GEMM, with its VJP: the passes of
+/// ``Im2ColConvolution`` with the weight [O, C·kH·kW] as the kernel matrix, and
+/// db = Σ over images and pixels of the upstream gradient.
 
 extension Tensor {
     /// 2-D convolution of a batch of images with the same stride and padding along both axes.
@@ -32,59 +27,17 @@ extension Tensor {
             precondition(bias.shape == [geometry.outputChannels],
                          "conv2d: bias \(bias.shape) does not match weight \(weight.shape) (expected [\(geometry.outputChannels)])")
         }
-        let runner = RoundRunner(geometry)
-        let batchColumns = geometry.patchLength * geometry.batch * geometry.outputPlane
-        // The weight gradient needs im2col(x) again. When it will be asked for and the whole
-        // batch's columns fit the budget, each round packs into its own slice of one buffer that
-        // is kept for the backward pass, which then does not pack a second time.
-        let keptColumns = GradientTape.isRecording && weight.isDifferentiable && batchColumns <= ConvolutionGeometry.columnBudget
-            ? TensorStorage(count: batchColumns) : nil
-        let outputShape: Shape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
-        let result = Tensor(shape: outputShape) { out in
-            nonisolated(unsafe) let output = out.baseAddress!
-            runner.run { _, index, images in
-                let columns = keptColumns ?? geometry.makeColumns()
-                let slice = columns.pointer + (keptColumns == nil ? 0 : geometry.columnOffset(ofGroup: index))
-                Im2Col.pack(x.storage.pointer, images: images, geometry, threads: runner.threadsPerRound, into: slice)
-                geometry.multiply(weight: weight.storage.pointer, columns: slice, images: images, bias: bias?.storage.pointer,
-                                  threads: runner.threadsPerRound, into: output)
-                withExtendedLifetime(columns) {}
-            }
-        }
+        let convolution = Im2ColConvolution(geometry: geometry)
+        // The weight gradient needs im2col(x) again: keep it when that gradient will be asked for.
+        let (result, keptColumns) = convolution.forward(x, kernel: weight, bias: bias,
+                                                        keepingColumns: GradientTape.isRecording && weight.isDifferentiable)
         let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
         return result.recorded(from: operands) { context in
             var gradients: [Tensor?] = [nil, nil, nil]
-            let needsInput = context.needsGradient(0), needsWeight = context.needsGradient(1)
-            if needsInput || needsWeight {
-                let runner = RoundRunner(geometry)
-                nonisolated(unsafe) let upstream = context.upstream.storage.pointer
-                let inputGradient = needsInput ? TensorStorage(count: x.elementCount) : nil
-                nonisolated(unsafe) let inputGradientPointer = inputGradient?.pointer
-                // One sum per worker; zeroed, so every round accumulates (and an empty batch gives 0).
-                let weightPartials = needsWeight ? runner.makePartialSums(count: weight.elementCount) : []
-                runner.run { worker, index, images in
-                    geometry.withOutputSpaceMatrix(upstream, images: images, threads: runner.threadsPerRound) { upstreamMatrix in
-                        if needsWeight {   // dW += G · columnsᵀ
-                            let columns = keptColumns ?? geometry.makeColumns()
-                            var slice = columns.pointer
-                            if keptColumns != nil {
-                                slice += geometry.columnOffset(ofGroup: index)
-                            } else {
-                                Im2Col.pack(x.storage.pointer, images: images, geometry, threads: runner.threadsPerRound, into: slice)
-                            }
-                            geometry.accumulateWeightGradient(upstreamMatrix, columns: slice, images: images, accumulating: true,
-                                                              into: weightPartials[worker].pointer)
-                            withExtendedLifetime(columns) {}
-                        }
-                        if let inputGradientPointer {   // dX = col2im(Wᵀ · G)
-                            geometry.multiplyTransposed(weight: weight.storage.pointer, upstreamMatrix, images: images, bias: nil,
-                                                        threads: runner.threadsPerRound, into: inputGradientPointer)
-                        }
-                    }
-                }
-                gradients[0] = inputGradient.map { Tensor(shape: x.shape, storage: $0) }
-                gradients[1] = runner.combine(weightPartials).map { Tensor(shape: weight.shape, storage: $0) }
-            }
+            let (input, kernel) = convolution.backward(x, kernel: weight, keptColumns: keptColumns, upstream: context.upstream,
+                                                       needsInput: context.needsGradient(0), needsKernel: context.needsGradient(1))
+            gradients[0] = input.map { Tensor(shape: x.shape, storage: $0) }
+            gradients[1] = kernel.map { Tensor(shape: weight.shape, storage: $0) }
             if bias != nil, context.needsGradient(2) {
                 gradients[2] = context.upstream.channelSums()
             }

@@ -1,9 +1,9 @@
 /// The three GEMM steps that conv2d and its adjoint, the transposed convolution, are made of, for
 /// one group of images. Each op and each VJP is a composition of these with im2col or col2im.
 ///
-/// With K = C·kH·kW (``ConvolutionGeometry/patchLength``), P = H'·W' (conv2d output pixels) and g
-/// images in the group, the column matrix is [K, g·P] and a conv2d output-space tensor seen by the
-/// GEMMs is [O, g·P]. A tensor is stored [N, O, P], so for g > 1 it is staged through
+/// With K = C·kH·kW, or C·T for a kernel with T live taps (``ConvolutionGeometry/patchLength``),
+/// P = H'·W' (conv2d output pixels) and g images in the group, the column matrix is [K, g·P] and a
+/// conv2d output-space tensor seen by the GEMMs is [O, g·P]. A tensor is stored [N, O, P], so for g > 1 it is staged through
 /// [O, g, P] scratch (``ChannelMajorLayout``); for g = 1 the two layouts coincide and the GEMMs
 /// use the tensor directly. Scratch comes from the ``BufferPool``, so a round's buffers are the
 /// previous round's.

@@ -14,7 +14,12 @@ struct ConvolutionGeometry {
     let strideHeight: Int, strideWidth: Int
     let paddingHeight: Int, paddingWidth: Int
 
-    /// Rows of the column matrix: one per (input channel, kernel row, kernel column), the K of the GEMMs.
+    /// The kernel taps i·kW + j that the convolution uses, ascending, or nil for all of them. A
+    /// masked convolution (``KernelMask``) packs and multiplies its live taps only.
+    let liveTaps: [Int]?
+    /// Column-matrix rows per input channel: kH·kW, or the number of live taps.
+    let tapsPerChannel: Int
+    /// Rows of the column matrix: one per (input channel, used kernel tap), the K of the GEMMs.
     let patchLength: Int
     /// Pixels of one output plane, H'·W'.
     let outputPlane: Int
@@ -86,6 +91,25 @@ struct ConvolutionGeometry {
                   strideHeight: stride.0, strideWidth: stride.1, paddingHeight: padding.0, paddingWidth: padding.1)
     }
 
+    /// The geometry of `input.maskedConv2d(weight:mask:)`: stride 1, padding (kH/2, kW/2), so the
+    /// output has the input's size, and only the mask's live taps in the column matrix.
+    ///
+    /// - Parameters:
+    ///   - input: [N, C, H, W].
+    ///   - weight: [O, C, kH, kW] with kH×kW the mask's size.
+    init(maskedConvolving input: Shape, with weight: Shape, mask: KernelMask, op: String) {
+        precondition(input.rank == 4, "\(op): input must be [N, C, H, W], got \(input)")
+        precondition(weight.rank == 4 && weight[1] == input[1] && weight[2] == mask.height && weight[3] == mask.width,
+                     "\(op): weight \(weight) does not fit input \(input) and a \(mask.height)×\(mask.width) mask (expected [O, \(input[1]), \(mask.height), \(mask.width)])")
+        precondition(weight[0] > 0 && input[1] > 0 && input[2] > 0 && input[3] > 0,
+                     "\(op): weight \(weight) and input \(input) need positive channels and sizes")
+        self.init(batch: input[0], inputChannels: input[1], inputHeight: input[2], inputWidth: input[3],
+                  outputChannels: weight[0], outputHeight: input[2], outputWidth: input[3],
+                  kernelHeight: mask.height, kernelWidth: mask.width,
+                  strideHeight: 1, strideWidth: 1, paddingHeight: mask.height / 2, paddingWidth: mask.width / 2,
+                  liveTaps: mask.liveTaps)
+    }
+
     /// The geometry of the conv2d whose adjoint is `input.transposedConv2d(weight:)`.
     ///
     /// - Parameters:
@@ -119,7 +143,7 @@ struct ConvolutionGeometry {
 
     private init(batch: Int, inputChannels: Int, inputHeight: Int, inputWidth: Int,
                  outputChannels: Int, outputHeight: Int, outputWidth: Int, kernelHeight: Int, kernelWidth: Int,
-                 strideHeight: Int, strideWidth: Int, paddingHeight: Int, paddingWidth: Int) {
+                 strideHeight: Int, strideWidth: Int, paddingHeight: Int, paddingWidth: Int, liveTaps: [Int]? = nil) {
         self.batch = batch
         self.inputChannels = inputChannels
         self.inputHeight = inputHeight
@@ -133,7 +157,9 @@ struct ConvolutionGeometry {
         self.strideWidth = strideWidth
         self.paddingHeight = paddingHeight
         self.paddingWidth = paddingWidth
-        patchLength = inputChannels * kernelHeight * kernelWidth
+        self.liveTaps = liveTaps
+        tapsPerChannel = liveTaps?.count ?? kernelHeight * kernelWidth
+        patchLength = inputChannels * tapsPerChannel
         outputPlane = outputHeight * outputWidth
         inputPlane = inputHeight * inputWidth
         phaseWidth = outputWidth + (kernelWidth - 1) / strideWidth

@@ -3,7 +3,8 @@
 /// The column matrix of a group of g images is row-major [C·kH·kW, g·H'·W']: row (c, i, j),
 /// column (image, oh, ow) holds x[image, c, oh·sH − pH + i, ow·sW − pW + j], or 0 where that
 /// position is padding. Then W [O, C·kH·kW] · columns is the convolution of the whole group, laid
-/// out [O, g, H'·W'].
+/// out [O, g, H'·W']. A masked convolution has rows for its live taps (i, j) only: [C·T, g·H'·W']
+/// for T live taps, multiplied by the kernel's live columns [O, C·T].
 ///
 /// Read straight from the input, a column-matrix row is a strided gather with padding checks in
 /// every output row, and the rows are short (7 or 14 floats in the conv VAE): that ran at
@@ -16,7 +17,7 @@
 /// Threads split by (image, channel) plane: all column rows of a plane belong to its channel, so
 /// no two threads write the same memory.
 enum Im2Col {
-    /// Fills `columns` ([C·kH·kW, images.count·H'·W']) from the images `images` of `input`
+    /// Fills `columns` ([K, images.count·H'·W'], K = ``ConvolutionGeometry/patchLength``) from the images `images` of `input`
     /// ([N, C, H, W]), on up to `threads` threads.
     static func pack(_ input: UnsafePointer<Float>, images: Range<Int>, _ geometry: ConvolutionGeometry, threads: Int,
                      into columns: UnsafeMutablePointer<Float>) {
@@ -31,7 +32,7 @@ enum Im2Col {
             for unit in range {
                 let channel = unit / groupSize, image = unit % groupSize
                 PhasedPlane.split(source + ((first + image) * g.inputChannels + channel) * g.inputPlane, g, into: phased.pointer)
-                let rows = destination + (channel * g.kernelHeight * g.kernelWidth * groupSize + image) * g.outputPlane
+                let rows = destination + (channel * g.tapsPerChannel * groupSize + image) * g.outputPlane
                 PhasedPlane.forEachTap(g) { tap, offset in
                     copyTap(from: phased.pointer + offset, g, to: rows + tap * groupSize * g.outputPlane)
                 }
@@ -54,7 +55,7 @@ enum Im2Col {
             for unit in range {
                 let image = unit / g.inputChannels, channel = unit % g.inputChannels
                 phased.pointer.update(repeating: 0, count: g.phasedBlock)
-                let rows = source + (channel * g.kernelHeight * g.kernelWidth * groupSize + image) * g.outputPlane
+                let rows = source + (channel * g.tapsPerChannel * groupSize + image) * g.outputPlane
                 PhasedPlane.forEachTap(g) { tap, offset in
                     addTap(from: rows + tap * groupSize * g.outputPlane, g, to: phased.pointer + offset)
                 }

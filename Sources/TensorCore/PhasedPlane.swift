@@ -65,9 +65,17 @@ enum PhasedPlane {
 
     /// Calls `body(tap, offset)` for the kernel taps t = i·kW + j in order, with the offset in the
     /// buffer of the tap's window: row i, phase j mod sW, entry j / sW. Counters instead of
-    /// divisions, because this runs once per input plane.
+    /// divisions, because this runs once per input plane. For a masked convolution, `tap` counts
+    /// the live taps only (it is the column-matrix row within the channel).
     @inline(__always)
     static func forEachTap(_ g: ConvolutionGeometry, _ body: (Int, Int) -> Void) {
+        if let liveTaps = g.liveTaps {
+            for (index, tap) in liveTaps.enumerated() {
+                let i = tap / g.kernelWidth, j = tap % g.kernelWidth
+                body(index, i * g.phasedRowLength + (j % g.strideWidth) * g.phaseWidth + j / g.strideWidth)
+            }
+            return
+        }
         var tap = 0
         for i in 0..<g.kernelHeight {
             var phase = 0, entry = 0

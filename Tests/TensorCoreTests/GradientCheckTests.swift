@@ -86,7 +86,7 @@ final class GradientCheckTests: XCTestCase {
     ]
 
     /// Tiny shapes (N = 2, C = 2, 5×5) keep the debug-build check fast; W is [O, C, kH, kW] for
-    /// conv2d and [C, O, kH, kW] for the transposed convolution.
+    /// conv2d and the masked convolution, and [C, O, kH, kW] for the transposed convolution.
     static let convolutions: [GradientCase] = [
         GradientCase("conv2d 3×3, stride 1, padding 1, bias", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) {
             $0[0].conv2d(weight: $0[1], bias: $0[2], stride: 1, padding: 1)
@@ -108,6 +108,19 @@ final class GradientCheckTests: XCTestCase {
         },
         GradientCase("transposed conv2d 2×3, stride (2, 1), padding (0, 1)", [[2, 2, 3, 4], [2, 2, 2, 3], [2]]) {
             $0[0].transposedConv2d(weight: $0[1], bias: $0[2], stride: (2, 1), padding: (0, 1), outputPadding: (1, 0))
+        },
+        // Masked convolutions: the numeric gradient at a dead tap is 0, which the VJP must give too.
+        GradientCase("masked conv2d 3×3 mask B, bias", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) {
+            $0[0].maskedConv2d(weight: $0[1], bias: $0[2], mask: .causal(.b, size: 3))
+        },
+        GradientCase("masked conv2d 5×5 mask A, no bias", [[2, 2, 5, 5], [2, 2, 5, 5]]) {
+            $0[0].maskedConv2d(weight: $0[1], mask: .causal(.a, size: 5))
+        },
+        GradientCase("masked conv2d 3×3 rows above with centre row", [[2, 2, 4, 5], [2, 2, 3, 3], [2]]) {
+            $0[0].maskedConv2d(weight: $0[1], bias: $0[2], mask: .rowsAbove(height: 3, width: 3, includingCentreRow: true))
+        },
+        GradientCase("masked conv2d 1×3 mask A", [[2, 3, 4, 4], [2, 3, 1, 3], [2]]) {
+            $0[0].maskedConv2d(weight: $0[1], bias: $0[2], mask: .causal(.a, height: 1, width: 3))
         },
     ]
 

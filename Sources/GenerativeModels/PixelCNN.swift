@@ -1,0 +1,161 @@
+import NN
+import TensorCore
+
+/// PixelCNN (van den Oord et al., "Pixel Recurrent Neural Networks", 2016): an autoregressive image
+/// model with an exact likelihood, p(x) = Π_t p(x_t | x_<t) over the pixels in raster order.
+///
+/// The reference architecture (pixelcnn_torch.py in the shared reference), the default:
+///   h = MaskA7×7(x)                 [N, 1, H, W] → [N, 64, H, W]
+///   5 × h = h + MaskB3×3(ReLU(h))   [N, 64, H, W]
+///   logits = Conv1×1(ReLU(h))       [N, 1, H, W], Bernoulli logits
+/// Options: channels, residual blocks, both kernel sizes; a categorical output over grey levels
+/// ([N, L, H, W] logits); a class-conditional model, which adds a learned per-class bias (a linear
+/// map of the one-hot label) to every layer; and the Gated PixelCNN body (``GatedPixelCNNLayer``),
+/// which removes the blind spot of stacked masks.
+///
+/// Mask A on the first layer and mask B after keep the output at each pixel blind to that pixel and
+/// every later one, so the output at pixel t is a distribution over x_t given x_<t.
+public final class PixelCNN: Module {
+    /// The first layer of the plain body: k×k mask A, 1 → channels. Nil for the gated body. The
+    /// names inp, res and out are the reference's, so its state_dict keys (less the masks) match.
+    public let inp: MaskedConv2d?
+    /// The residual blocks' k×k mask-B convolutions of the plain body (empty for the gated one).
+    public let res: [MaskedConv2d]
+    /// The layers of the gated body (empty for the plain one).
+    public let gatedLayers: [GatedPixelCNNLayer]
+    /// 1×1, channels → logits per pixel.
+    public let out: Conv2d
+    /// A class-conditional plain model's per-class biases: one per layer (first, each residual
+    /// block, output), each a Linear from the one-hot label without bias. Empty when unconditional;
+    /// the gated layers hold their own.
+    public let classBiases: [Linear]
+    /// A class-conditional gated model's per-class bias on its output layer, else nil.
+    public let outClassBias: Linear?
+
+    public let distribution: PixelDistribution
+    /// Labels of a class-conditional model, or 0.
+    public let classes: Int
+    public let channels: Int
+
+    /// Whether the body is the Gated PixelCNN's.
+    public var isGated: Bool { !gatedLayers.isEmpty }
+    public var isConditional: Bool { classes > 0 }
+
+    /// - Parameters:
+    ///   - channels: feature maps per layer (p in the gated body).
+    ///   - residualBlocks: layers after the first (residual blocks, or gated layers).
+    ///   - firstKernelSize: the first layer's kernel (odd).
+    ///   - hiddenKernelSize: the later layers' kernels (odd).
+    ///   - distribution: Bernoulli (binary images) or categorical (grey levels).
+    ///   - classes: labels of a class-conditional model, or 0 for an unconditional one.
+    ///   - gated: the Gated PixelCNN body instead of residual blocks.
+    public init(channels: Int = 64, residualBlocks: Int = 5, firstKernelSize: Int = 7, hiddenKernelSize: Int = 3,
+                distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false,
+                using generator: inout RandomGenerator) {
+        precondition(channels > 0 && residualBlocks >= 0 && classes >= 0,
+                     "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) and classes (\(classes)) non-negative")
+        precondition(firstKernelSize % 2 == 1 && hiddenKernelSize % 2 == 1 && firstKernelSize > 0 && hiddenKernelSize > 0,
+                     "PixelCNN: kernel sizes \(firstKernelSize) and \(hiddenKernelSize) must be odd and positive")
+        if case .categorical(let levels) = distribution {
+            precondition(levels >= 2, "PixelCNN: a categorical output needs at least 2 levels, got \(levels)")
+        }
+        self.distribution = distribution
+        self.classes = classes
+        self.channels = channels
+        if gated {
+            inp = nil
+            res = []
+            gatedLayers = (0...residualBlocks).map { index in
+                GatedPixelCNNLayer(inputs: index == 0 ? 1 : channels, channels: channels,
+                                   kernelSize: index == 0 ? firstKernelSize : hiddenKernelSize, first: index == 0,
+                                   classes: classes, using: &generator)
+            }
+        } else {
+            inp = MaskedConv2d(.a, inputs: 1, outputs: channels, kernelSize: firstKernelSize, using: &generator)
+            res = (0..<residualBlocks).map { _ in
+                MaskedConv2d(.b, inputs: channels, outputs: channels, kernelSize: hiddenKernelSize, using: &generator)
+            }
+            gatedLayers = []
+        }
+        out = Conv2d(inputs: channels, outputs: distribution.logitsPerPixel, kernelSize: 1, using: &generator)
+        if classes > 0 && !gated {
+            classBiases = (0..<(residualBlocks + 2)).map { index in
+                Linear(inputs: classes, outputs: index == residualBlocks + 1 ? distribution.logitsPerPixel : channels,
+                       bias: false, using: &generator)
+            }
+        } else {
+            classBiases = []
+        }
+        outClassBias = classes > 0 && gated
+            ? Linear(inputs: classes, outputs: distribution.logitsPerPixel, bias: false, using: &generator) : nil
+    }
+
+    /// The model's masked convolutions, in order.
+    public var maskedConvolutions: [MaskedConv2d] {
+        (inp.map { [$0] } ?? []) + res + gatedLayers.flatMap { [$0.vertical, $0.horizontal] }
+    }
+
+    /// Sets how every masked convolution computes (live taps only, or PyTorch's full kernels).
+    public func setComputation(_ computation: MaskedConv2d.Computation) {
+        for layer in maskedConvolutions { layer.computation = computation }
+    }
+
+    // MARK: Likelihood
+
+    /// The logits of every pixel's distribution given the pixels before it.
+    ///
+    /// - Parameters:
+    ///   - images: [N, 1, H, W] in the distribution's representation (see ``PixelDistribution``).
+    ///   - labels: N class labels for a class-conditional model, else nil.
+    /// - Returns: [N, logitsPerPixel, H, W]; the logits at pixel t depend on pixels before t only.
+    public func logits(_ images: Tensor, labels: [Int]? = nil) -> Tensor {
+        precondition(images.rank == 4 && images.shape[1] == 1, "PixelCNN: images must be [N, 1, H, W], got \(images.shape)")
+        let oneHot = oneHotLabels(labels, count: images.shape[0])
+        if isGated {
+            var (v, h) = (images, images)
+            for layer in gatedLayers { (v, h) = layer(vertical: v, horizontal: h, oneHot: oneHot) }
+            return Self.addingClassBias(out(h.relu()), outClassBias, oneHot)
+        }
+        let bias = { (index: Int) in self.classBiases.isEmpty ? nil : self.classBiases[index] }
+        var h = Self.addingClassBias(inp!(images), bias(0), oneHot)
+        for (index, layer) in res.enumerated() {
+            h = h + Self.addingClassBias(layer(h.relu()), bias(index + 1), oneHot)
+        }
+        return Self.addingClassBias(out(h.relu()), bias(res.count + 1), oneHot)
+    }
+
+    /// −log p(x) of each image, exactly, in nats (summed over its pixels): [N].
+    ///
+    /// - Parameters:
+    ///   - images: [N, 1, H, W] in the distribution's representation.
+    ///   - labels: N class labels for a class-conditional model, else nil.
+    public func negativeLogLikelihood(_ images: Tensor, labels: [Int]? = nil) -> Tensor {
+        distribution.negativeLogLikelihood(logits: logits(images, labels: labels), images: images)
+    }
+
+    /// The training loss: the mean over the batch of −log p(x), in nats per image (a scalar).
+    public func loss(_ images: Tensor, labels: [Int]? = nil) -> Tensor {
+        negativeLogLikelihood(images, labels: labels).mean()
+    }
+
+    // MARK: Conditioning
+
+    /// [N, classes] one-hot rows of `labels`, checked against the model: labels are required by a
+    /// class-conditional model and refused by an unconditional one.
+    func oneHotLabels(_ labels: [Int]?, count: Int) -> Tensor? {
+        guard isConditional else {
+            precondition(labels == nil, "PixelCNN: labels given to an unconditional model")
+            return nil
+        }
+        guard let labels else { preconditionFailure("PixelCNN: a class-conditional model needs one label per image") }
+        precondition(labels.count == count, "PixelCNN: \(labels.count) labels for \(count) images")
+        return Tensor.oneHot(labels, classes: classes)
+    }
+
+    /// `x` [N, C, H, W] plus the per-class bias `bias(oneHot)` [N, C] at every pixel, or `x` itself
+    /// for an unconditional model.
+    static func addingClassBias(_ x: Tensor, _ bias: Linear?, _ oneHot: Tensor?) -> Tensor {
+        guard let bias, let oneHot else { return x }
+        return x + bias(oneHot).reshaped([x.shape[0], x.shape[1], 1, 1])
+    }
+}

@@ -1,0 +1,74 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+
+/// Everything needed to rebuild a PixelCNN and its data pipeline, as a run folder's config.json
+/// holds it. Defaults are the reference (pixelcnn_torch.py): Fashion-MNIST binarized at 0.5, a 7×7
+/// mask-A layer and 5 residual 3×3 mask-B blocks of 64 channels, Bernoulli logits, Adam 1e-3,
+/// batch 128.
+public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
+    /// The model family; "pixelcnn" for this configuration.
+    public var model = "pixelcnn"
+    /// "fashion-mnist" or a folder of MNIST-format files.
+    public var data = "fashion-mnist"
+    /// Binarized pixels for a Bernoulli output; continuous intensities, quantized to the levels by
+    /// ``PixelDistribution/quantized(_:)``, for a categorical one.
+    public var pixels: PixelHandling = .staticBinarization(threshold: 0.5)
+    public var channels = 64
+    /// Layers after the first: residual blocks, or gated layers.
+    public var residualBlocks = 5
+    public var firstKernelSize = 7
+    public var hiddenKernelSize = 3
+    /// "bernoulli" or "categorical".
+    public var output = "bernoulli"
+    /// Grey levels of a categorical output.
+    public var levels = 256
+    /// Labels of a class-conditional model (10 for Fashion-MNIST), or 0 for an unconditional one.
+    public var classes = 0
+    /// The Gated PixelCNN body instead of residual blocks.
+    public var gated = false
+    public var learningRate: Float = 1e-3
+    public var batchSize = 128
+    public var epochs = 1
+    public var seed: UInt64 = 1
+    public var threads = 2
+
+    public init() {}
+
+    /// The output distribution named by `output`, or nil for an unknown name.
+    public var distribution: PixelDistribution? {
+        switch output {
+        case "bernoulli": .bernoulli
+        case "categorical": .categorical(levels: levels)
+        default: nil
+        }
+    }
+
+    /// A new, randomly initialized model (seeded by `seed`).
+    public func makeModel() -> PixelCNN {
+        var generator = RandomGenerator(seed: seed)
+        return PixelCNN(channels: channels, residualBlocks: residualBlocks, firstKernelSize: firstKernelSize,
+                        hiddenKernelSize: hiddenKernelSize, distribution: distribution ?? .bernoulli, classes: classes,
+                        gated: gated, using: &generator)
+    }
+
+    /// Adam over `model`'s parameters at `learningRate`, as the reference trains.
+    public func makeOptimizer(for model: any Module) -> any Optimizer {
+        Adam(parameters: model.namedParameters, learningRate: learningRate)
+    }
+
+    /// Reads a config.json, naming the file in any error.
+    public static func read(from url: URL) throws -> PixelCNNConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ConfigurationError.unreadable(path: url.path)
+        }
+        do { return try JSONDecoder.snakeCase.decode(PixelCNNConfiguration.self, from: data) } catch {
+            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// config.json text: sorted keys, snake_case, one key per line.
+    public func encoded() throws -> Data { try JSONEncoder.snakeCase.encode(self) }
+}

@@ -1,0 +1,58 @@
+import TensorCore
+
+/// Drawing images from a PixelCNN, pixel by pixel in raster order.
+///
+/// Both samplers take one uniform number per pixel of each image, all drawn up front in the same
+/// order, and invert the pixel's CDF at it (``PixelDistribution``). So for one seed they draw the
+/// same images, up to Float32 rounding of the logits: the fast sampler sums each convolution over
+/// the same taps in the same order, but one pixel at a time.
+extension PixelCNN {
+    /// `count` images drawn from the model, computing each layer's activation at each pixel once
+    /// (``IncrementalPixelCNNSampler``): about the cost of one forward pass for all H·W pixels.
+    ///
+    /// - Parameters:
+    ///   - labels: `count` class labels for a class-conditional model, else nil.
+    /// - Returns: [count, 1, height, width] in the distribution's representation (0/1 for
+    ///   Bernoulli, k/(L − 1) for level k of a categorical).
+    public func sample(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
+                       using generator: inout RandomGenerator) -> Tensor {
+        precondition(count >= 0 && height > 0 && width > 0, "PixelCNN.sample: \(count) images of \(height)×\(width)")
+        let uniforms = Self.samplingUniforms(count: count, pixels: height * width, using: &generator)
+        guard count > 0 else { return Tensor.zeros([0, 1, height, width]) }
+        let sampler = IncrementalPixelCNNSampler(model: self, images: count, height: height, width: width, labels: labels)
+        return sampler.run(uniforms: uniforms)
+    }
+
+    /// The same draw as ``sample(count:height:width:labels:using:)`` done the plain way: the whole
+    /// network on the whole image once per pixel, H·W full passes. For tests and benchmarks.
+    public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
+                              using generator: inout RandomGenerator) -> Tensor {
+        precondition(count >= 0 && height > 0 && width > 0, "PixelCNN.sampleNaively: \(count) images of \(height)×\(width)")
+        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel
+        let uniforms = Self.samplingUniforms(count: count, pixels: pixels, using: &generator)
+        let images = Tensor.zeros([count, 1, height, width])
+        withoutGradients {
+            for pixel in 0..<pixels {
+                let logits = self.logits(images, labels: labels)
+                logits.withUnsafeBufferPointer { logits in
+                    images.withUnsafeMutableBufferPointer { values in
+                        for image in 0..<count {
+                            // Logit k of this pixel: [image, k, pixel] of [N, L, H·W].
+                            values[image * pixels + pixel] = distribution.draw(
+                                logits: logits.baseAddress! + image * logitsPerPixel * pixels + pixel, stride: pixels,
+                                uniform: uniforms[pixel * count + image])
+                        }
+                    }
+                }
+            }
+        }
+        return images
+    }
+
+    /// One uniform in [0, 1) per pixel of each image, pixel-major: element t·count + n is for pixel
+    /// t of image n.
+    static func samplingUniforms(count: Int, pixels: Int, using generator: inout RandomGenerator) -> [Float] {
+        guard count * pixels > 0 else { return [] }
+        return Tensor.uniform([pixels * count], using: &generator).scalars
+    }
+}

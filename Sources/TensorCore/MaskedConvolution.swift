@@ -1,0 +1,93 @@
+/// Masked 2-D convolution: a stride-1, "same"-padded conv2d whose kernel has dead taps (see
+/// ``KernelMask``), computed over the live taps only.
+///
+/// The usual way (PyTorch's PixelCNN code) multiplies the weight by the mask and runs the full
+/// convolution, spending most of its work on zeros: a 3×3 mask B keeps 5 of 9 taps, a 7×7 mask A
+/// 24 of 49. Here im2col packs the T live taps only and one GEMM multiplies by the weight's live
+/// columns, so K = C·T instead of C·kH·kW (``Im2ColConvolution``):
+///   live    = W[:, :, live taps]              [O, C·T]
+///   y       = live · im2col_live(x) + b       [N, O, H, W]
+/// and backward: dlive = G · columnsᵀ scattered back into a zero [O, C, kH, kW] (dead taps get a
+/// zero gradient), dX = col2im(liveᵀ · G), db = Σ over images and pixels of G.
+
+extension Tensor {
+    /// The convolution of a batch of images with `weight` restricted to the live taps of `mask`,
+    /// with stride 1 and padding (kH/2, kW/2): the same function as
+    /// `conv2d(weight: weight * mask.tensor(), bias: bias, stride: 1, padding: (kH/2, kW/2))`.
+    ///
+    /// - Parameters:
+    ///   - self: the input, [N, C, H, W].
+    ///   - weight: [O, C, kH, kW], PyTorch's Conv2d layout, kH×kW the mask's size. Dead taps are
+    ///     never read.
+    ///   - bias: [O], or nil.
+    ///   - mask: which taps are live.
+    /// - Returns: [N, O, H, W].
+    public func maskedConv2d(weight: Tensor, bias: Tensor? = nil, mask: KernelMask) -> Tensor {
+        let x = self
+        let geometry = ConvolutionGeometry(maskedConvolving: x.shape, with: weight.shape, mask: mask, op: "maskedConv2d")
+        if let bias {
+            precondition(bias.shape == [geometry.outputChannels],
+                         "maskedConv2d: bias \(bias.shape) does not match weight \(weight.shape) (expected [\(geometry.outputChannels)])")
+        }
+        let layout = LiveTapLayout(weight: weight.shape, mask: mask)
+        let kernel = layout.gather(weight)
+        let convolution = Im2ColConvolution(geometry: geometry)
+        let (result, keptColumns) = convolution.forward(x, kernel: kernel, bias: bias,
+                                                        keepingColumns: GradientTape.isRecording && weight.isDifferentiable)
+        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
+        return result.recorded(from: operands) { context in
+            var gradients: [Tensor?] = [nil, nil, nil]
+            let (input, live) = convolution.backward(x, kernel: kernel, keptColumns: keptColumns, upstream: context.upstream,
+                                                     needsInput: context.needsGradient(0), needsKernel: context.needsGradient(1))
+            gradients[0] = input.map { Tensor(shape: x.shape, storage: $0) }
+            gradients[1] = live.map { layout.scatter($0) }
+            if bias != nil, context.needsGradient(2) {
+                gradients[2] = context.upstream.channelSums()
+            }
+            return Array(gradients.prefix(operands.count))
+        }
+    }
+}
+
+/// Where the live taps of an [O, C, kH, kW] weight go in the [O, C·T] kernel matrix of a masked
+/// convolution: column c·T + t holds tap `liveTaps[t]` of input channel c, the order in which
+/// im2col writes the column-matrix rows.
+struct LiveTapLayout {
+    let weightShape: Shape
+    let outputChannels: Int, inputChannels: Int
+    let kernelTaps: Int
+    let liveTaps: [Int]
+
+    init(weight: Shape, mask: KernelMask) {
+        weightShape = weight
+        outputChannels = weight[0]
+        inputChannels = weight[1]
+        kernelTaps = weight[2] * weight[3]
+        liveTaps = mask.liveTaps
+    }
+
+    /// The live columns of `weight`, [O, C·T]. Copied on every call (O·C·T floats, small next to
+    /// the convolution), so an optimizer's in-place update of the weight is always seen.
+    func gather(_ weight: Tensor) -> Tensor {
+        let live = liveTaps.count, taps = kernelTaps
+        let source = weight.storage.pointer
+        return Tensor(shape: [outputChannels, inputChannels * live]) { out in
+            var target = out.baseAddress!
+            for row in 0..<(outputChannels * inputChannels) {
+                let kernel = source + row * taps
+                for tap in liveTaps { target.pointee = kernel[tap]; target += 1 }
+            }
+        }
+    }
+
+    /// The full [O, C, kH, kW] weight gradient of an [O, C·T] live-column gradient: zero at dead taps.
+    func scatter(_ liveGradient: TensorStorage) -> Tensor {
+        let live = liveTaps.count, taps = kernelTaps
+        let result = TensorStorage(repeating: 0, count: outputChannels * inputChannels * taps)
+        for row in 0..<(outputChannels * inputChannels) {
+            let target = result.pointer + row * taps, source = liveGradient.pointer + row * live
+            for (index, tap) in liveTaps.enumerated() { target[tap] = source[index] }
+        }
+        return Tensor(shape: weightShape, storage: result)
+    }
+}
