@@ -73,7 +73,11 @@ final class IncrementalPixelCNNSampler {
     /// As ``run(uniforms:)``, and with `keepingLogits` also the logits each pixel was drawn from,
     /// [N, L, H, W]: they must equal the whole network's logits on the drawn images, since the
     /// logits at a pixel depend on the pixels before it only.
-    func run(uniforms: [Float], keepingLogits: Bool) -> (images: Tensor, logits: Tensor?) {
+    ///
+    /// With `given`, the first `given.pixels` pixels (raster order) of each image are not drawn but
+    /// copied from `given.images` ([N·H·W] values in the distribution's representation): the
+    /// completion of partly known images. Their uniforms are then unused.
+    func run(uniforms: [Float], keepingLogits: Bool, given: (images: [Float], pixels: Int)? = nil) -> (images: Tensor, logits: Tensor?) {
         precondition(uniforms.count == height * width * images, "IncrementalPixelCNNSampler: \(uniforms.count) uniforms")
         let result = Tensor.zeros([images, 1, height, width])
         let levels = model.distribution.logitsPerPixel
@@ -83,7 +87,7 @@ final class IncrementalPixelCNNSampler {
                 if model.isGated { startGatedRow(row) }
                 for column in 0..<width {
                     let logits = model.isGated ? gatedLogits(row: row, column: column) : plainLogits(row: row, column: column)
-                    draw(logits, row: row, column: column, uniforms: uniforms, into: result)
+                    draw(logits, row: row, column: column, uniforms: uniforms, given: given, into: result)
                     guard let kept else { continue }
                     logits.withUnsafeBufferPointer { logits in
                         kept.withUnsafeMutableBufferPointer { out in
@@ -101,11 +105,16 @@ final class IncrementalPixelCNNSampler {
     }
 
     /// Draws pixel (row, column) of every image from its logits [L, N].
-    private func draw(_ logits: Tensor, row: Int, column: Int, uniforms: [Float], into result: Tensor) {
+    private func draw(_ logits: Tensor, row: Int, column: Int, uniforms: [Float], given: (images: [Float], pixels: Int)?,
+                      into result: Tensor) {
         let pixel = row * width + column
         let drawn = pixels.block(row: row, column: column)
         logits.withUnsafeBufferPointer { logits in
             for image in 0..<images {
+                if let given, pixel < given.pixels {
+                    drawn[image] = given.images[image * height * width + pixel]
+                    continue
+                }
                 drawn[image] = model.distribution.draw(logits: logits.baseAddress! + image, stride: images,
                                                        uniform: uniforms[pixel * images + image])
             }

@@ -15,6 +15,9 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     /// Binarized pixels for a Bernoulli output; continuous intensities, quantized to the levels by
     /// ``PixelDistribution/quantized(_:)``, for a categorical one.
     public var pixels: PixelHandling = .staticBinarization(threshold: 0.5)
+    /// The image size, recorded from the data when training starts.
+    public var imageHeight = 28
+    public var imageWidth = 28
     public var channels = 64
     /// Layers after the first: residual blocks, or gated layers.
     public var residualBlocks = 5
@@ -56,6 +59,11 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     /// Adam over `model`'s parameters at `learningRate`, as the reference trains.
     public func makeOptimizer(for model: any Module) -> any Optimizer {
         Adam(parameters: model.namedParameters, learningRate: learningRate)
+    }
+
+    /// The batch loop's settings for this configuration.
+    public var trainingSettings: TrainingSettings {
+        TrainingSettings(modelName: model, pixels: pixels, batchSize: batchSize, seed: seed)
     }
 
     /// Reads a config.json, naming the file in any error.

@@ -23,6 +23,23 @@ extension PixelCNN {
         return sampler.run(uniforms: uniforms)
     }
 
+    /// Completions of partly known images: the first `givenPixels` pixels of each image (raster
+    /// order; `width`·k for the top k rows) are kept, the rest drawn from p(x_t | x_<t).
+    ///
+    /// - Parameters:
+    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - labels: N class labels for a class-conditional model, else nil.
+    /// - Returns: [N, 1, H, W].
+    public func complete(_ images: Tensor, givenPixels: Int, labels: [Int]? = nil, using generator: inout RandomGenerator) -> Tensor {
+        precondition(images.rank == 4 && images.shape[1] == 1, "PixelCNN.complete: images must be [N, 1, H, W], got \(images.shape)")
+        let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+        precondition(givenPixels >= 0 && givenPixels <= height * width, "PixelCNN.complete: \(givenPixels) given pixels of \(height * width)")
+        let uniforms = Self.samplingUniforms(count: count, pixels: height * width, using: &generator)
+        guard count > 0 else { return images }
+        let sampler = IncrementalPixelCNNSampler(model: self, images: count, height: height, width: width, labels: labels)
+        return sampler.run(uniforms: uniforms, keepingLogits: false, given: (images.scalars, givenPixels)).images
+    }
+
     /// The same draw as ``sample(count:height:width:labels:using:)`` done the plain way: the whole
     /// network on the whole image once per pixel, H·W full passes. For tests and benchmarks.
     public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,

@@ -20,6 +20,9 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         guard importanceSamples >= 1 else { throw CommandError("--importance-samples must be at least 1, not \(importanceSamples).") }
         if let limit, limit < 1 { throw CommandError("--limit must be at least 1, not \(limit).") }
+        if PixelCNNRun.isPixelCNN(options.run) {
+            return try PixelCNNRun(options.run, threads: options.threads).evaluate(limit: limit, json: json)
+        }
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: limit)
         let configuration = run.configuration

@@ -67,11 +67,7 @@ struct LoadedRun {
     }
 
     /// Where a picture goes: the given path, or images/NAME in the run folder.
-    func output(_ path: String?, default name: String) throws -> URL {
-        if let path { return URL(fileURLWithPath: path) }
-        try FileManager.default.createDirectory(at: folder.images, withIntermediateDirectories: true)
-        return folder.image(name)
-    }
+    func output(_ path: String?, default name: String) throws -> URL { try folder.picture(path, default: name) }
 }
 
 /// Options every command on a run folder takes.

@@ -13,6 +13,13 @@ struct RunFolder {
     var images: URL { url.appendingPathComponent("images") }
     func image(_ name: String) -> URL { images.appendingPathComponent(name) }
 
+    /// Where a picture goes: the given path, or images/NAME in the run folder (created if needed).
+    func picture(_ path: String?, default name: String) throws -> URL {
+        if let path { return URL(fileURLWithPath: path) }
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        return image(name)
+    }
+
     var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
 
     /// Whether the folder exists and holds anything.
@@ -27,6 +34,26 @@ struct RunFolder {
         } catch {
             throw CommandError("Cannot create the run folder \(url.path): \(error.localizedDescription)")
         }
+    }
+
+    /// The model family a run folder holds (config.json's "model" key), with a clear error when the
+    /// folder is not a run.
+    func modelName() throws -> String {
+        guard exists else { throw CommandError("Run folder \(url.path) does not exist.") }
+        guard let data = try? Data(contentsOf: configuration) else {
+            throw CommandError("\(url.path) is not a run folder: it has no readable config.json.")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let model = object["model"] as? String else {
+            throw CommandError("The run configuration \(configuration.path) is not a JSON object with a \"model\" key.")
+        }
+        return model
+    }
+
+    /// A PixelCNN run's configuration, with a clear error for any other folder.
+    func readPixelCNNConfiguration() throws -> PixelCNNConfiguration {
+        let model = try modelName()
+        guard model == "pixelcnn" else { throw CommandError("\(url.path) holds a '\(model)' run, not a PixelCNN.") }
+        do { return try PixelCNNConfiguration.read(from: configuration) } catch { throw CommandError("\(error)") }
     }
 
     /// The run's configuration, with a clear error when the folder is not a run of an image model
@@ -46,9 +73,9 @@ struct RunFolder {
         return configuration
     }
 
-    /// Writes config.json atomically.
-    func write(_ configuration: VAEConfiguration) throws {
-        try configuration.encoded().write(to: self.configuration, options: .atomic)
+    /// Writes config.json atomically: sorted, indented, snake_case keys.
+    func write(_ configuration: some Encodable) throws {
+        try JSONEncoder.snakeCase.encode(configuration).write(to: self.configuration, options: .atomic)
     }
 
     /// Appends one JSON object as a line of metrics.jsonl.

@@ -14,6 +14,13 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
+        if PixelCNNRun.isPixelCNN(options.run) {
+            let run = try PixelCNNRun(options.run, threads: options.threads)
+            let url = try run.folder.picture(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
+            try run.sample(count: count, columns: columns, label: label, seed: options.seed, to: url)
+            print(url.path)
+            return
+        }
         let run = try LoadedRun(options.run, threads: options.threads)
         let vae = try run.variational(for: "latent sample")
         try run.checkLabel(label)

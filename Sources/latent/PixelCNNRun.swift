@@ -1,0 +1,84 @@
+import Datasets
+import Foundation
+import GenerativeModels
+import NN
+import Rendering
+import TensorCore
+
+/// A trained PixelCNN read back from its run folder, and what `latent eval`, `latent sample` and
+/// `latent complete` do with it.
+struct PixelCNNRun {
+    let folder: RunFolder
+    let configuration: PixelCNNConfiguration
+    let objective: PixelCNNObjective
+
+    /// Whether `path` holds a PixelCNN run (false for anything else, including no run at all, so
+    /// that the image-model commands report their own errors).
+    static func isPixelCNN(_ path: String) -> Bool {
+        (try? RunFolder(path).modelName()) == "pixelcnn"
+    }
+
+    init(_ path: String, threads: Int?) throws {
+        folder = RunFolder(path)
+        configuration = try folder.readPixelCNNConfiguration()
+        ComputeThreads.set(threads ?? configuration.threads)
+        guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
+            throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
+        }
+        objective = PixelCNNObjective(model: configuration.makeModel(), height: configuration.imageHeight, width: configuration.imageWidth)
+        do { _ = try Checkpoint.load(from: folder.checkpoint, into: objective) } catch { throw CommandError("\(error)") }
+    }
+
+    var model: PixelCNN { objective.model }
+
+    /// The test split as the run saw it: binarized at the run's threshold, or grey levels.
+    func testImages(limit: Int?) throws -> ImageSet {
+        configuration.pixels.evaluationSet(try DataSource.load(configuration.data).test.prefix(limit))
+    }
+
+    /// `latent eval`: the exact −log p(x) on the test set.
+    func evaluate(limit: Int?, json: Bool) throws {
+        let images = try testImages(limit: limit)
+        let started = Date()
+        let perImage = objective.negativeLogLikelihoods(images.tensor(), labels: images.labels)
+        let nll = perImage.reduce(0, +) / Double(perImage.count)
+        let report: [String: Any] = [
+            "model": "pixelcnn", "log_likelihood": -nll, "nll": nll, "exact": true,
+            "bits_per_dim": bitsPerDimension(logLikelihood: -nll, dataDimension: images.dimension),
+            "examples": perImage.count, "pixels": configuration.pixels.name, "likelihood": configuration.output,
+            "units": "nats per image", "seconds": Date().timeIntervalSince(started),
+        ]
+        try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
+            .write(to: folder.url.appendingPathComponent("eval.json"), options: .atomic)
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        print("test images        \(perImage.count) (\(configuration.pixels.summary))")
+        print("−log p(x)          \(String(format: "%.3f", nll)) nats per image (exact)")
+        print("bits/dim           \(String(format: "%.4f", report["bits_per_dim"] as! Double))")
+    }
+
+    /// Checks a `--label` flag: refused for an unconditional run, range-checked otherwise.
+    func labels(_ label: Int?, count: Int) throws -> [Int]? {
+        guard model.isConditional else {
+            if let label { throw CommandError("--label \(label): \(folder.url.path) holds an unconditional PixelCNN; train with --conditional to use labels.") }
+            return nil
+        }
+        if let label, label < 0 || label >= model.classes {
+            throw CommandError("--label \(label) is out of range: the run has classes 0..<\(model.classes).")
+        }
+        return (0..<count).map { label ?? $0 % model.classes }
+    }
+
+    /// `latent sample`: images drawn pixel by pixel with the incremental sampler.
+    func sample(count: Int, columns: Int, label: Int?, seed: UInt64, to url: URL) throws {
+        let labels = try labels(label, count: count)
+        var generator = RandomGenerator(seed: seed)
+        let (rows, width) = (configuration.imageHeight, configuration.imageWidth)
+        let started = Date()
+        let images = model.sample(count: count, height: rows, width: width, labels: labels, using: &generator)
+        FileHandle.standardError.write(Data("drew \(count) images in \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n".utf8))
+        try Pictures.write(try Pictures.grid(images.reshaped([count, rows * width]), imageRows: rows, imageColumns: width, gridColumns: columns), to: url)
+    }
+}
