@@ -53,7 +53,8 @@ public final class PixelCNN: Module {
                 distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false,
                 using generator: inout RandomGenerator) {
         precondition(channels > 0 && residualBlocks >= 0 && classes >= 0,
-                     "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) and classes (\(classes)) non-negative")
+                     "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) "
+                        + "and classes (\(classes)) non-negative")
         precondition(firstKernelSize % 2 == 1 && hiddenKernelSize % 2 == 1 && firstKernelSize > 0 && hiddenKernelSize > 0,
                      "PixelCNN: kernel sizes \(firstKernelSize) and \(hiddenKernelSize) must be odd and positive")
         if case .categorical(let levels) = distribution {

@@ -18,7 +18,8 @@ public final class Conv2d: Layer {
         precondition(inputs > 0 && outputs > 0 && kernelSize > 0,
                      "Conv2d: channels and kernel size must be positive, got \(inputs) → \(outputs), kernel \(kernelSize)")
         weight = initializer.make([outputs, inputs, kernelSize, kernelSize], using: &generator)
-        bias = hasBias ? Conv2d.makeBias(outputs, fanIn: inputs * kernelSize * kernelSize, initializer: initializer, using: &generator) : nil
+        let fanIn = inputs * kernelSize * kernelSize
+        bias = hasBias ? Conv2d.makeBias(outputs, fanIn: fanIn, initializer: initializer, using: &generator) : nil
         self.stride = stride
         self.padding = padding
     }
