@@ -20,32 +20,36 @@ enum PixelCNNBenchmark {
         let batches = (0..<4).map { _ in
             PixelDistribution.bernoulli.quantized(Tensor.uniform([128, 1, 28, 28], low: 0.2, high: 1.2, using: &generator) - 0.5)
         }
-        // A step takes a good fraction of a second: fewer repeats than the other sections.
-        let steps = Swift.max(3, repeats / 5)
+        // A step takes a good fraction of a second: fewer repeats than the other sections. Live
+        // taps and full kernels alternate, so both see the same machine conditions.
+        let steps = Swift.max(5, repeats / 2)
         var index = 0
-        var stepTimes: [MaskedConv2d.Computation: Double] = [:]
+        func nextBatch() -> Tensor {
+            index += 1
+            return batches[index % batches.count]
+        }
+        func with(_ computation: MaskedConv2d.Computation, _ body: @escaping () -> Void) -> () -> Void {
+            { model.setComputation(computation); body() }
+        }
+        let computations: [MaskedConv2d.Computation] = [.liveTaps, .fullKernel]
+        let forward = Timing.interleavedMedians(repeats: steps, computations.map { computation in
+            with(computation) { _ = withoutGradients { model.loss(nextBatch()) } }
+        })
+        let forwardBackward = Timing.interleavedMedians(repeats: steps, computations.map { computation in
+            with(computation) { _ = model.loss(nextBatch()).backward() }
+        })
+        let step = Timing.interleavedMedians(repeats: steps, computations.map { computation in
+            with(computation) { optimizer.step(model.loss(nextBatch()).backward()) }
+        })
+        model.setComputation(.liveTaps)
         let widths = [12, 14, 14, 14, 16]
         printRow(["convolutions", "forward ms", "fwd+bwd ms", "step ms", "469 steps s"], widths: widths)
-        for computation in [MaskedConv2d.Computation.liveTaps, .fullKernel] {
-            model.setComputation(computation)
-            let forward = Timing.median(repeats: steps, warmup: 1) {
-                _ = withoutGradients { model.loss(batches[index % batches.count]) }
-                index += 1
-            }
-            let forwardBackward = Timing.median(repeats: steps, warmup: 1) {
-                _ = model.loss(batches[index % batches.count]).backward()
-                index += 1
-            }
-            let step = Timing.median(repeats: steps, warmup: 1) {
-                optimizer.step(model.loss(batches[index % batches.count]).backward())
-                index += 1
-            }
-            stepTimes[computation] = step
-            printRow([computation.rawValue, format(forward * 1e3, 1), format(forwardBackward * 1e3, 1), format(step * 1e3, 1),
-                      format(step * 469, 1)], widths: widths)
+        for (index, computation) in computations.enumerated() {
+            printRow([computation.rawValue, format(forward.medians[index] * 1e3, 1), format(forwardBackward.medians[index] * 1e3, 1),
+                      format(step.medians[index] * 1e3, 1), format(step.medians[index] * 469, 1)], widths: widths)
         }
-        model.setComputation(.liveTaps)
-        print("live taps / full kernels, full step: \(format(stepTimes[.liveTaps]! / stepTimes[.fullKernel]!, 3)) (median of \(steps) steps each)")
+        print("live taps / full kernels (median of per-round ratios, \(steps) rounds): forward \(format(1 / forward.ratios[1], 3)), "
+              + "fwd+bwd \(format(1 / forwardBackward.ratios[1], 3)), full step \(format(1 / step.ratios[1], 3))")
     }
 
     /// 16 28×28 images drawn pixel by pixel from the reference architecture (untrained; the work
@@ -79,15 +83,20 @@ enum PixelCNNBenchmark {
             let layer = MaskedConv2d(type, inputs: inputs, outputs: 64, kernelSize: size, using: &generator)
             let x = Tensor.normal([128, inputs, 28, 28], using: &generator, requiresGradient: inputs > 1)
             let upstream = Tensor.normal([128, 64, 28, 28], using: &generator)
-            for computation in [MaskedConv2d.Computation.liveTaps, .fullKernel] {
-                layer.computation = computation
+            let computations: [MaskedConv2d.Computation] = [.liveTaps, .fullKernel]
+            let forward = Timing.interleavedMedians(repeats: repeats, computations.map { computation in
+                { layer.computation = computation; _ = withoutGradients { layer(x) } }
+            })
+            let both = Timing.interleavedMedians(repeats: repeats, computations.map { computation in
+                { layer.computation = computation; _ = layer(x).backward(seed: upstream) }
+            })
+            for (index, computation) in computations.enumerated() {
                 let taps = computation == .liveTaps ? layer.mask.liveTaps.count : size * size
                 let passFlops = 2 * Double(128 * 64 * 784 * inputs * taps)
                 let bothFlops = passFlops * (inputs > 1 ? 3 : 2)
-                let forward = Timing.median(repeats: repeats) { _ = withoutGradients { layer(x) } }
-                let both = Timing.median(repeats: repeats) { _ = layer(x).backward(seed: upstream) }
-                printRow(["\(name), \(computation.rawValue)", "\(taps)", format(forward * 1e3, 2), format(passFlops / forward / 1e9, 1),
-                          format(both * 1e3, 2), format(bothFlops / both / 1e9, 1)], widths: widths)
+                printRow(["\(name), \(computation.rawValue)", "\(taps)", format(forward.medians[index] * 1e3, 2),
+                          format(passFlops / forward.medians[index] / 1e9, 1), format(both.medians[index] * 1e3, 2),
+                          format(bothFlops / both.medians[index] / 1e9, 1)], widths: widths)
             }
         }
     }

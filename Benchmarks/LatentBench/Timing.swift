@@ -16,6 +16,18 @@ enum Timing {
         return times[times.count / 2]
     }
 
+    /// The median timing of each of `bodies` over `repeats` rounds, each round running every body
+    /// once in turn (after `warmup` such rounds): on a shared, noisy machine, alternatives timed
+    /// side by side see the same conditions. Also the median over rounds of each body's time
+    /// divided by the first body's.
+    static func interleavedMedians(repeats: Int, warmup: Int = 1, _ bodies: [() -> Void]) -> (medians: [Double], ratios: [Double]) {
+        for _ in 0..<warmup { for body in bodies { body() } }
+        let rounds = (0..<repeats).map { _ in bodies.map { seconds($0) } }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        return (bodies.indices.map { index in median(rounds.map { $0[index] }) },
+                bodies.indices.map { index in median(rounds.map { $0[index] / $0[0] }) })
+    }
+
     /// Peak resident memory of this process so far, in MiB (VmHWM from /proc/self/status).
     static func peakResidentMiB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -22,7 +22,8 @@ final class IncrementalPixelCNNSampler {
     /// One-hot labels [N, classes] of a class-conditional model.
     let oneHot: Tensor?
 
-    // The plain body: the first layer, the residual blocks (with the grids of ReLU(h) they read), the output.
+    // The plain body: the first layer, the residual blocks (with the grids of ReLU(h) they read)
+    // and their class biases.
     private var first: PixelwiseConvolution?
     private var blocks: [(convolution: PixelwiseConvolution, inputs: ActivationGrid)] = []
     private var classBiases: [PixelwiseClassBias] = []
@@ -54,14 +55,13 @@ final class IncrementalPixelCNNSampler {
                 GatedLayerState(layer: layer, images: images, width: width, oneHot: oneHot,
                                 verticalOutputs: grid(layer.channels), horizontalOutputs: grid(layer.channels))
             }
-            outputClassBias = PixelwiseClassBias(model.outClassBias, oneHot: oneHot)
         } else {
             first = PixelwiseConvolution(model.inp!, images: images)
             blocks = model.res.map { (PixelwiseConvolution($0, images: images), grid($0.inputChannels)) }
             let biases = model.classBiases.map { PixelwiseClassBias($0, oneHot: oneHot) }
-            classBiases = biases.isEmpty ? Array(repeating: PixelwiseClassBias(nil, oneHot: nil), count: blocks.count + 2) : biases
-            outputClassBias = classBiases[blocks.count + 1]
+            classBiases = biases.isEmpty ? Array(repeating: PixelwiseClassBias(nil, oneHot: nil), count: blocks.count + 1) : biases
         }
+        outputClassBias = PixelwiseClassBias(model.outClassBias, oneHot: oneHot)
     }
 
     /// Draws every pixel in raster order from `uniforms` (pixel-major: uniforms[t·N + n] for

@@ -25,11 +25,11 @@ public final class PixelCNN: Module {
     public let gatedLayers: [GatedPixelCNNLayer]
     /// 1×1, channels → logits per pixel.
     public let out: Conv2d
-    /// A class-conditional plain model's per-class biases: one per layer (first, each residual
-    /// block, output), each a Linear from the one-hot label without bias. Empty when unconditional;
-    /// the gated layers hold their own.
+    /// A class-conditional plain model's per-class biases of its first layer and each residual
+    /// block, each a Linear from the one-hot label without bias. Empty when unconditional, and in
+    /// the gated body, whose layers hold their own.
     public let classBiases: [Linear]
-    /// A class-conditional gated model's per-class bias on its output layer, else nil.
+    /// A class-conditional model's per-class bias of the output layer, else nil.
     public let outClassBias: Linear?
 
     public let distribution: PixelDistribution
@@ -53,7 +53,8 @@ public final class PixelCNN: Module {
                 distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false,
                 using generator: inout RandomGenerator) {
         precondition(channels > 0 && residualBlocks >= 0 && classes >= 0,
-                     "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) and classes (\(classes)) non-negative")
+                     "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) "
+                        + "and classes (\(classes)) non-negative")
         precondition(firstKernelSize % 2 == 1 && hiddenKernelSize % 2 == 1 && firstKernelSize > 0 && hiddenKernelSize > 0,
                      "PixelCNN: kernel sizes \(firstKernelSize) and \(hiddenKernelSize) must be odd and positive")
         if case .categorical(let levels) = distribution {
@@ -78,15 +79,9 @@ public final class PixelCNN: Module {
             gatedLayers = []
         }
         out = Conv2d(inputs: channels, outputs: distribution.logitsPerPixel, kernelSize: 1, using: &generator)
-        if classes > 0 && !gated {
-            classBiases = (0..<(residualBlocks + 2)).map { index in
-                Linear(inputs: classes, outputs: index == residualBlocks + 1 ? distribution.logitsPerPixel : channels,
-                       bias: false, using: &generator)
-            }
-        } else {
-            classBiases = []
-        }
-        outClassBias = classes > 0 && gated
+        classBiases = classes > 0 && !gated
+            ? (0...residualBlocks).map { _ in Linear(inputs: classes, outputs: channels, bias: false, using: &generator) } : []
+        outClassBias = classes > 0
             ? Linear(inputs: classes, outputs: distribution.logitsPerPixel, bias: false, using: &generator) : nil
     }
 
@@ -121,7 +116,7 @@ public final class PixelCNN: Module {
         for (index, layer) in res.enumerated() {
             h = h + Self.addingClassBias(layer(h.relu()), bias(index + 1), oneHot)
         }
-        return Self.addingClassBias(out(h.relu()), bias(res.count + 1), oneHot)
+        return Self.addingClassBias(out(h.relu()), outClassBias, oneHot)
     }
 
     /// −log p(x) of each image, exactly, in nats (summed over its pixels): [N].

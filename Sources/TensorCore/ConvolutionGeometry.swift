@@ -100,7 +100,8 @@ struct ConvolutionGeometry {
     init(maskedConvolving input: Shape, with weight: Shape, mask: KernelMask, op: String) {
         precondition(input.rank == 4, "\(op): input must be [N, C, H, W], got \(input)")
         precondition(weight.rank == 4 && weight[1] == input[1] && weight[2] == mask.height && weight[3] == mask.width,
-                     "\(op): weight \(weight) does not fit input \(input) and a \(mask.height)×\(mask.width) mask (expected [O, \(input[1]), \(mask.height), \(mask.width)])")
+                     "\(op): weight \(weight) does not fit input \(input) and a \(mask.height)×\(mask.width) mask "
+                        + "(expected [O, \(input[1]), \(mask.height), \(mask.width)])")
         precondition(weight[0] > 0 && input[1] > 0 && input[2] > 0 && input[3] > 0,
                      "\(op): weight \(weight) and input \(input) need positive channels and sizes")
         self.init(batch: input[0], inputChannels: input[1], inputHeight: input[2], inputWidth: input[3],

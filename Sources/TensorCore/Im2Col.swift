@@ -17,8 +17,8 @@
 /// Threads split by (image, channel) plane: all column rows of a plane belong to its channel, so
 /// no two threads write the same memory.
 enum Im2Col {
-    /// Fills `columns` ([K, images.count·H'·W'], K = ``ConvolutionGeometry/patchLength``) from the images `images` of `input`
-    /// ([N, C, H, W]), on up to `threads` threads.
+    /// Fills `columns` ([K, images.count·H'·W'], K = ``ConvolutionGeometry/patchLength``) from the
+    /// images `images` of `input` ([N, C, H, W]), on up to `threads` threads.
     static func pack(_ input: UnsafePointer<Float>, images: Range<Int>, _ geometry: ConvolutionGeometry, threads: Int,
                      into columns: UnsafeMutablePointer<Float>) {
         let g = geometry

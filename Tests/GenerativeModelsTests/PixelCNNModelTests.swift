@@ -33,9 +33,11 @@ final class PixelCNNModelTests: XCTestCase {
         let conditional = PixelCNN(channels: 8, residualBlocks: 2, distribution: .categorical(levels: 16), classes: 10,
                                    using: &generator)
         let names = Set(conditional.namedParameters.map(\.name))
-        XCTAssertTrue(names.isSuperset(of: ["classBiases.0.weight", "classBiases.3.weight", "out.weight"]))
+        XCTAssertTrue(names.isSuperset(of: ["classBiases.0.weight", "classBiases.2.weight", "outClassBias.weight", "out.weight"]))
+        XCTAssertEqual(conditional.classBiases.count, 3)
         XCTAssertEqual(conditional.out.weight.shape, [16, 8, 1, 1])
-        XCTAssertEqual(conditional.classBiases[3].weight.shape, [16, 10])
+        XCTAssertEqual(conditional.classBiases[2].weight.shape, [8, 10])
+        XCTAssertEqual(conditional.outClassBias?.weight.shape, [16, 10])
         let gated = PixelCNN(channels: 8, residualBlocks: 2, classes: 10, gated: true, using: &generator)
         XCTAssertEqual(gated.gatedLayers.count, 3)
         XCTAssertEqual(gated.parameterDictionary["gatedLayers.0.vertical.weight"]?.shape, [16, 1, 7, 7])

@@ -51,8 +51,10 @@ final class MaskedConvolutionTests: XCTestCase {
         XCTAssertEqual(KernelMask.causal(.b, size: 3).description, "■■■ / ■■□ / □□□")
         XCTAssertEqual(KernelMask.causal(.a, size: 1).liveTaps, [])
         XCTAssertEqual(KernelMask.causal(.b, height: 1, width: 5).description, "■■■□□")
-        XCTAssertEqual(KernelMask.rowsAbove(height: 3, width: 3, includingCentreRow: false).description, "■■■ / □□□ / □□□")
-        XCTAssertEqual(KernelMask.rowsAbove(height: 3, width: 3, includingCentreRow: true).description, "■■■ / ■■■ / □□□")
+        XCTAssertEqual(KernelMask.rowsAbove(height: 3, width: 3, includingCentreRow: false).description,
+                       "■■■ / □□□ / □□□")
+        XCTAssertEqual(KernelMask.rowsAbove(height: 3, width: 3, includingCentreRow: true).description,
+                       "■■■ / ■■■ / □□□")
         XCTAssertEqual(KernelMask.causal(.a, size: 3).tensor().scalars, [1, 1, 1, 1, 0, 0, 0, 0, 0])
         XCTAssertTrue(KernelMask.causal(.b, size: 3).contains(row: 1, column: 1))
         XCTAssertFalse(KernelMask.causal(.a, size: 3).contains(row: 1, column: 1))
