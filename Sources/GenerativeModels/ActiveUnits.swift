@@ -24,6 +24,7 @@ extension VAE {
     ///
     /// - Parameters:
     ///   - data: [N, D] with D = `dataDimension`.
+    ///   - labels: the N class labels, for a conditional model (nil for an unconditional one).
     ///   - threshold: a dimension is active when its variance exceeds this.
     ///   - batchSize: examples encoded per forward pass.
     public func activeUnits(on data: Tensor, labels: [Int]? = nil, threshold: Double = 0.01, batchSize: Int = 500) -> ActiveUnits {

@@ -26,6 +26,7 @@ extension VAE {
     ///
     /// - Parameters:
     ///   - data: [N, D] with D = `dataDimension`, e.g. images scaled to [0, 1] and flattened.
+    ///   - labels: the N class labels, for a conditional model (nil for an unconditional one).
     ///   - samples: L, draws of z ~ q(z|x) per example for the reconstruction term (1 is the
     ///     SGVB default; more lowers the estimator's variance, not its expectation).
     ///   - batchSize: examples per forward pass; bounds memory at about batchSize·L·D floats.

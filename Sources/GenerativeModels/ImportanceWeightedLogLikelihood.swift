@@ -31,6 +31,7 @@ extension VAE {
     ///
     /// - Parameters:
     ///   - data: [N, D] with D = `dataDimension`.
+    ///   - labels: the N class labels, for a conditional model (nil for an unconditional one).
     ///   - samples: K ≥ 1.
     ///   - sampleChunkSize: samples of z decoded together per example.
     ///   - maximumRowsPerPass: bound on examples × chunk rows per forward pass; examples are taken
