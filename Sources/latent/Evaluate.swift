@@ -4,8 +4,9 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// `latent eval RUN`: test −ELBO, its terms, the importance-weighted log-likelihood, active units
-/// and, for discrete pixels, bits/dim. Printed and written to RUN/eval.json.
+/// `latent eval RUN`: for a VAE the test −ELBO, its terms, the importance-weighted log-likelihood,
+/// active units and, for discrete pixels, bits/dim; for an autoencoder the reconstruction terms;
+/// for a PixelCNN the exact −log p(x) and bits/dim. Printed and written to RUN/eval.json.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",

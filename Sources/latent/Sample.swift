@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import GenerativeModels
 
-/// `latent sample RUN`: a grid of images decoded from draws of the prior.
+/// `latent sample RUN`: a grid of images: a VAE's decoded draws of the prior, or a PixelCNN's
+/// images drawn pixel by pixel.
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Draw images from the prior p(z) and decode them into a PNG grid.")
+    static let configuration = CommandConfiguration(abstract: "Draw images into a PNG grid: from the prior p(z) for a VAE, pixel by pixel for a PixelCNN.")
 
     @OptionGroup var options: RunOptions
     @Option(help: "Number of images.") var count = 64
