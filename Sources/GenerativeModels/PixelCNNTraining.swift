@@ -31,13 +31,16 @@ public final class PixelCNNObjective: TrainableModel {
     }
 
     /// Exact −log p(x) of every image of `rows` [N, H·W], in nats, evaluated in batches without gradients.
-    public func negativeLogLikelihoods(_ rows: Tensor, labels: [Int]?, batchSize: Int = 500) -> [Double] {
+    /// `progress` is called with (images done, images in all) after each batch.
+    public func negativeLogLikelihoods(_ rows: Tensor, labels: [Int]?, batchSize: Int = 500,
+                                       progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(rows.shape[0])
         withoutGradients {
             RowBatches.forEach(of: rows, size: batchSize) { range, batch in
                 let batchLabels = model.isConditional ? labels.map { Array($0[range]) } : nil
                 result += model.negativeLogLikelihood(images(batch), labels: batchLabels).scalars.map(Double.init)
+                progress(result.count, rows.shape[0])
             }
         }
         return result

@@ -40,7 +40,10 @@ struct PixelCNNRun {
     func evaluate(limit: Int?, json: Bool) throws {
         let images = try testImages(limit: limit)
         let started = Date()
-        let perImage = objective.negativeLogLikelihoods(images.tensor(), labels: images.labels)
+        let bar = Progress(title: "exact log-likelihood", total: images.count)
+        let perImage = objective.negativeLogLikelihoods(images.tensor(), labels: images.labels) { done, _ in
+            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+        }
         let nll = perImage.reduce(0, +) / Double(perImage.count)
         let report: [String: Any] = [
             "model": "pixelcnn", "log_likelihood": -nll, "nll": nll, "exact": true,
