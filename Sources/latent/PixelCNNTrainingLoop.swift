@@ -52,7 +52,10 @@ struct PixelCNNTrainingLoop {
             "examples": sums.examples, "examples_per_second": Double(sums.examples) / max(sums.seconds, 1e-9),
         ]) { $1 })
         let started = Date()
-        let perImage = training.objective.negativeLogLikelihoods(testSet.tensor(), labels: testSet.labels)
+        let bar = Progress(title: "test NLL", total: testSet.count)
+        let perImage = training.objective.negativeLogLikelihoods(testSet.tensor(), labels: testSet.labels) { done, _ in
+            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+        }
         let testNLL = perImage.reduce(0, +) / Double(perImage.count)
         let testBits: Double = bitsPerDimension(logLikelihood: -testNLL, dataDimension: testSet.dimension)
         try folder.appendMetrics(common.merging([
