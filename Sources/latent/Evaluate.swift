@@ -13,13 +13,19 @@ struct Evaluate: ParsableCommand {
     )
 
     @OptionGroup var options: RunOptions
-    @Option(help: "K, the importance samples per image for the log-likelihood estimate.") var importanceSamples = 1000
+    @Option(name: .customLong("importance-samples"),
+            help: "K, the importance samples per example for the log-likelihood estimate (default 1000 for images, 100 for sentences).")
+    var importanceSampleCount: Int?
+    var importanceSamples: Int { importanceSampleCount ?? 1000 }
     @Option(help: "Evaluate only the first N test images.") var limit: Int?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() throws {
         guard importanceSamples >= 1 else { throw CommandError("--importance-samples must be at least 1, not \(importanceSamples).") }
         if let limit, limit < 1 { throw CommandError("--limit must be at least 1, not \(limit).") }
+        if RunFolder(options.run).holdsSentenceModel {
+            return try SentenceEvaluate(options: options, importanceSamples: importanceSampleCount ?? 100, limit: limit, json: json).run()
+        }
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: limit)
         let configuration = run.configuration

@@ -46,6 +46,14 @@ struct RunFolder {
         return configuration
     }
 
+    /// The config.json "model" key, read before the rest so each command can hand a run to the
+    /// code for its model family; nil when the folder has no readable config.json.
+    func modelName() -> String? {
+        guard let data = try? Data(contentsOf: configuration),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["model"] as? String
+    }
+
     /// Writes config.json atomically.
     func write(_ configuration: VAEConfiguration) throws {
         try configuration.encoded().write(to: self.configuration, options: .atomic)
