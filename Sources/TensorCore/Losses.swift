@@ -23,25 +23,57 @@ extension Tensor {
                      "crossEntropy: logits \(shape) do not match \(labels.count) labels")
         let logits = self
         let rows = shape[0], classes = shape[1]
-        let logNormalizers = withoutGradients { logSumExp(axis: 1) }
+        for label in labels {
+            precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is out of range for \(classes) classes")
+        }
+        // Rows are contiguous: each is reduced by straight loops over a pointer, split across
+        // threads by rows. With a word softmax (C in the tens of thousands) this pass and its VJP
+        // cost as much as the output layer's GEMMs when written through the generic reduction.
+        let logNormalizers = Tensor(shape: [rows]) { out in
+            nonisolated(unsafe) let z = out.baseAddress!, x = logits.storage.pointer
+            ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / classes)) { range in
+                for row in range { z[row] = Self.logSumExp(of: x + row * classes, count: classes) }
+            }
+        }
         let z = logNormalizers.storage.pointer, x = storage.pointer
         let result = Tensor(shape: [rows]) { out in
-            for (row, label) in labels.enumerated() {
-                precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is out of range for \(classes) classes")
-                out[row] = z[row] - x[row * classes + label]
-            }
+            for (row, label) in labels.enumerated() { out[row] = z[row] - x[row * classes + label] }
         }
         return result.recorded(from: [logits]) { context in
             let upstream = context.upstream.storage.pointer
             return [Tensor(shape: logits.shape) { out in
-                for row in 0..<rows {
-                    for column in 0..<classes {
-                        out[row * classes + column] = upstream[row] * FastMath.exp(x[row * classes + column] - z[row])
+                nonisolated(unsafe) let o = out.baseAddress!
+                ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / classes)) { range in
+                    for row in range {
+                        let g = upstream[row], shift = z[row], source = x + row * classes, target = o + row * classes
+                        for column in 0..<classes { target[column] = g * FastMath.exp(source[column] - shift) }
+                        target[labels[row]] -= g
                     }
-                    out[row * classes + labels[row]] -= upstream[row]
                 }
                 _ = logNormalizers   // keeps z alive until here
             }]
+        }
+    }
+
+    /// log Σ exp over `count` contiguous values, the maximum subtracted first.
+    @inline(__always)
+    static func logSumExp(of values: UnsafePointer<Float>, count: Int) -> Float {
+        var largest = -Float.infinity
+        for index in 0..<count { largest = Swift.max(largest, values[index]) }
+        guard largest.isFinite else { return largest }
+        // The exponentials go to a scratch row first (a plain map, which vectorizes) and are summed
+        // eight lanes at a time: a scalar running sum would keep the loop serial.
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: count + 8) { scratch in
+            let buffer = scratch.baseAddress!
+            for index in 0..<count { buffer[index] = FastMath.exp(values[index] - largest) }
+            for index in count..<(count + 8) { buffer[index] = 0 }
+            var lanes = SIMD8<Float>()
+            var index = 0
+            while index < count {
+                lanes += UnsafeRawPointer(buffer + index).loadUnaligned(as: SIMD8<Float>.self)
+                index += 8
+            }
+            return largest + Foundation.log(lanes.sum())
         }
     }
 
