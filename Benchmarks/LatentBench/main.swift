@@ -2,8 +2,8 @@ import Foundation
 import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
-///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
-/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist). Results and the commands go into BENCHMARKS.md.
+///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch] [sentence]
+/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, sentence the fortunes package). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `name VALUE` from `arguments` and returns the value.
@@ -27,13 +27,18 @@ for section in sections {
     case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
     case "step": TrainingStepBenchmark.run(steps: repeats * 4)
     case "conv": ConvBenchmark.run(repeats: repeats)
+    case "sentence":
+        do { try SentenceBenchmark.run(batches: repeats * 4) } catch {
+            FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
+            exit(1)
+        }
     case "epoch", "conv-epoch":
         do { try EpochBenchmark.run(epochs: 2, convolutional: section == "conv-epoch") } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch or conv-epoch.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch or sentence.\n".utf8))
         exit(2)
     }
 }

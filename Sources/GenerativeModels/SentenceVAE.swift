@@ -70,9 +70,9 @@ public final class SentenceVAE: Module {
     /// q(z|x) for every sentence of the batch: μ and log σ², [N, D] each.
     public func encode(_ batch: SentenceBatch) -> DiagonalGaussian {
         guard let encoder, let toStatistics else { preconditionFailure("SentenceVAE.encode: a language model has no encoder") }
-        let steps = timeSteps(embedding(batch.encoderInput.timeMajor), count: batch.maximumLength, rows: batch.count)
         // `final` holds each row's state after its own last word: padding never reaches q(z|x).
-        let last = encoder.run(steps, lengths: batch.lengths).final.h
+        let last = encoder.sequence(embedding(batch.encoderInput.timeMajor), steps: batch.maximumLength,
+                                    lengths: batch.lengths).final.h
         let statistics = toStatistics(last)
         let d = latentDimension
         return DiagonalGaussian(mean: statistics.slice(axis: 1, 0..<d), logVariance: statistics.slice(axis: 1, d..<(2 * d)))
@@ -108,10 +108,13 @@ public final class SentenceVAE: Module {
     /// vocabulary — run once, over no padding.
     public func reconstructionLoss(latent z: Tensor?, batch: SentenceBatch) -> Tensor {
         let rows = batch.count, columns = batch.maximumLength + 1
-        var inputs = timeSteps(embedding(batch.decoderInput.timeMajor), count: columns, rows: rows)
-        if latentAtEveryStep, let z { inputs = inputs.map { Tensor.concatenate([$0, z], axis: 1) } }
-        let outputs = decoder.run(inputs, initial: initialState(latent: z, rows: rows), lengths: batch.decoderLengths).outputs
-        let hidden = Tensor.concatenate(outputs, axis: 0)   // [(T + 1)·N, H], time-major
+        var inputs = embedding(batch.decoderInput.timeMajor)   // [(T + 1)·N, E], time-major
+        if latentAtEveryStep, let z {
+            let everyStep = z.reshaped([1, rows, z.shape[1]]).broadcast(to: [columns, rows, z.shape[1]])
+            inputs = Tensor.concatenate([inputs, everyStep.reshaped([columns * rows, z.shape[1]])], axis: 1)
+        }
+        let hidden = decoder.sequence(inputs, steps: columns, initial: initialState(latent: z, rows: rows),
+                                      lengths: batch.decoderLengths).outputs   // [(T + 1)·N, H], time-major
         var positions: [Int] = [], labels: [Int] = [], owners: [Int] = []
         positions.reserveCapacity(batch.targetTokenCount)
         for t in 0..<columns {
@@ -128,11 +131,5 @@ public final class SentenceVAE: Module {
             for (position, row) in owners.enumerated() { out[row * owners.count + position] = 1 }
         }
         return ownership.matmul(tokenLoss.reshaped([owners.count, 1])).reshaped([rows])
-    }
-
-    /// `count` consecutive row blocks of a time-major [count·rows, E] matrix: one [rows, E] tensor
-    /// per step, what `LSTM.run` consumes.
-    func timeSteps(_ matrix: Tensor, count: Int, rows: Int) -> [Tensor] {
-        (0..<count).map { matrix.slice(axis: 0, ($0 * rows)..<(($0 + 1) * rows)) }
     }
 }
