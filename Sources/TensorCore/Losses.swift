@@ -32,7 +32,9 @@ extension Tensor {
         let logNormalizers = Tensor(shape: [rows]) { out in
             nonisolated(unsafe) let z = out.baseAddress!, x = logits.storage.pointer
             ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / classes)) { range in
-                for row in range { z[row] = Self.logSumExp(of: x + row * classes, count: classes) }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: classes + 8) { scratch in
+                    for row in range { z[row] = Self.logSumExp(of: x + row * classes, count: classes, scratch: scratch.baseAddress!) }
+                }
             }
         }
         let z = logNormalizers.storage.pointer, x = storage.pointer
@@ -55,26 +57,34 @@ extension Tensor {
         }
     }
 
-    /// log Σ exp over `count` contiguous values, the maximum subtracted first.
+    /// log Σ exp over `count` contiguous values, the maximum subtracted first; `scratch` holds
+    /// `count` + 8 floats.
+    ///
+    /// Both reductions run eight lanes at a time (a scalar running max or sum keeps the loop
+    /// serial), and the exponentials go through the scratch row as a plain map, which vectorizes.
     @inline(__always)
-    static func logSumExp(of values: UnsafePointer<Float>, count: Int) -> Float {
-        var largest = -Float.infinity
-        for index in 0..<count { largest = Swift.max(largest, values[index]) }
-        guard largest.isFinite else { return largest }
-        // The exponentials go to a scratch row first (a plain map, which vectorizes) and are summed
-        // eight lanes at a time: a scalar running sum would keep the loop serial.
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: count + 8) { scratch in
-            let buffer = scratch.baseAddress!
-            for index in 0..<count { buffer[index] = FastMath.exp(values[index] - largest) }
-            for index in count..<(count + 8) { buffer[index] = 0 }
-            var lanes = SIMD8<Float>()
-            var index = 0
-            while index < count {
-                lanes += UnsafeRawPointer(buffer + index).loadUnaligned(as: SIMD8<Float>.self)
-                index += 8
-            }
-            return largest + Foundation.log(lanes.sum())
+    static func logSumExp(of values: UnsafePointer<Float>, count: Int, scratch buffer: UnsafeMutablePointer<Float>) -> Float {
+        var largestLanes = SIMD8<Float>(repeating: -.infinity)
+        var index = 0
+        while index + 8 <= count {
+            largestLanes = pointwiseMax(largestLanes, UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self))
+            index += 8
         }
+        var largest = largestLanes.max()
+        while index < count {
+            largest = Swift.max(largest, values[index])
+            index += 1
+        }
+        guard largest.isFinite else { return largest }
+        for index in 0..<count { buffer[index] = FastMath.exp(values[index] - largest) }
+        for index in count..<(count + 8) { buffer[index] = 0 }
+        var lanes = SIMD8<Float>()
+        index = 0
+        while index < count {
+            lanes += UnsafeRawPointer(buffer + index).loadUnaligned(as: SIMD8<Float>.self)
+            index += 8
+        }
+        return largest + Foundation.log(lanes.sum())
     }
 
     /// Binary cross-entropy of Bernoulli logits against targets in [0, 1], elementwise, in nats:
