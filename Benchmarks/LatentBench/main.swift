@@ -3,8 +3,8 @@ import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
 ///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
-///     [pixelcnn] [pixelcnn-sample]
-/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist). Results and the commands go into BENCHMARKS.md.
+///     [pixelcnn] [pixelcnn-sample] [sentence]
+/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, sentence the fortunes package). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `name VALUE` from `arguments` and returns the value.
@@ -30,13 +30,18 @@ for section in sections {
     case "conv": ConvBenchmark.run(repeats: repeats)
     case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
+    case "sentence":
+        do { try SentenceBenchmark.run(batches: repeats * 4) } catch {
+            FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
+            exit(1)
+        }
     case "epoch", "conv-epoch":
         do { try EpochBenchmark.run(epochs: 2, convolutional: section == "conv-epoch") } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn or pixelcnn-sample.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample or sentence.\n".utf8))
         exit(2)
     }
 }

@@ -6,8 +6,22 @@ extension Gradients {
         var total: Double = 0
         for (_, gradient) in all {
             gradient.withUnsafeBufferPointer { values in
-                var sum: Float = 0
-                for value in values { sum += value * value }
+                // Eight partial sums: a single running sum keeps the loop serial (this runs over
+                // every gradient each step; a word model has millions).
+                guard let start = values.baseAddress else { return }
+                var lanes = SIMD8<Float>()
+                var index = 0
+                let base = UnsafeRawPointer(start)
+                while index + 8 <= values.count {
+                    let chunk = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                    lanes += chunk * chunk
+                    index += 8
+                }
+                var sum = lanes.sum()
+                while index < values.count {
+                    sum += values[index] * values[index]
+                    index += 1
+                }
                 total += Double(sum)
             }
         }

@@ -23,26 +23,68 @@ extension Tensor {
                      "crossEntropy: logits \(shape) do not match \(labels.count) labels")
         let logits = self
         let rows = shape[0], classes = shape[1]
-        let logNormalizers = withoutGradients { logSumExp(axis: 1) }
+        for label in labels {
+            precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is out of range for \(classes) classes")
+        }
+        // Rows are contiguous: each is reduced by straight loops over a pointer, split across
+        // threads by rows. With a word softmax (C in the tens of thousands) this pass and its VJP
+        // cost as much as the output layer's GEMMs when written through the generic reduction.
+        let logNormalizers = Tensor(shape: [rows]) { out in
+            nonisolated(unsafe) let z = out.baseAddress!, x = logits.storage.pointer
+            ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / classes)) { range in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: classes + 8) { scratch in
+                    for row in range { z[row] = Self.logSumExp(of: x + row * classes, count: classes, scratch: scratch.baseAddress!) }
+                }
+            }
+        }
         let z = logNormalizers.storage.pointer, x = storage.pointer
         let result = Tensor(shape: [rows]) { out in
-            for (row, label) in labels.enumerated() {
-                precondition(label >= 0 && label < classes, "crossEntropy: label \(label) is out of range for \(classes) classes")
-                out[row] = z[row] - x[row * classes + label]
-            }
+            for (row, label) in labels.enumerated() { out[row] = z[row] - x[row * classes + label] }
         }
         return result.recorded(from: [logits]) { context in
             let upstream = context.upstream.storage.pointer
             return [Tensor(shape: logits.shape) { out in
-                for row in 0..<rows {
-                    for column in 0..<classes {
-                        out[row * classes + column] = upstream[row] * FastMath.exp(x[row * classes + column] - z[row])
+                nonisolated(unsafe) let o = out.baseAddress!
+                ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / classes)) { range in
+                    for row in range {
+                        let g = upstream[row], shift = z[row], source = x + row * classes, target = o + row * classes
+                        for column in 0..<classes { target[column] = g * FastMath.exp(source[column] - shift) }
+                        target[labels[row]] -= g
                     }
-                    out[row * classes + labels[row]] -= upstream[row]
                 }
                 _ = logNormalizers   // keeps z alive until here
             }]
         }
+    }
+
+    /// log Σ exp over `count` contiguous values, the maximum subtracted first; `scratch` holds
+    /// `count` + 8 floats.
+    ///
+    /// Both reductions run eight lanes at a time (a scalar running max or sum keeps the loop
+    /// serial), and the exponentials go through the scratch row as a plain map, which vectorizes.
+    @inline(__always)
+    static func logSumExp(of values: UnsafePointer<Float>, count: Int, scratch buffer: UnsafeMutablePointer<Float>) -> Float {
+        var largestLanes = SIMD8<Float>(repeating: -.infinity)
+        var index = 0
+        while index + 8 <= count {
+            largestLanes = pointwiseMax(largestLanes, UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self))
+            index += 8
+        }
+        var largest = largestLanes.max()
+        while index < count {
+            largest = Swift.max(largest, values[index])
+            index += 1
+        }
+        guard largest.isFinite else { return largest }
+        for index in 0..<count { buffer[index] = FastMath.exp(values[index] - largest) }
+        for index in count..<(count + 8) { buffer[index] = 0 }
+        var lanes = SIMD8<Float>()
+        index = 0
+        while index < count {
+            lanes += UnsafeRawPointer(buffer + index).loadUnaligned(as: SIMD8<Float>.self)
+            index += 8
+        }
+        return largest + Foundation.log(lanes.sum())
     }
 
     /// Binary cross-entropy of Bernoulli logits against targets in [0, 1], elementwise, in nats:

@@ -14,15 +14,24 @@ struct Evaluate: ParsableCommand {
     )
 
     @OptionGroup var options: RunOptions
-    @Option(help: "K, the importance samples per image for the log-likelihood estimate.") var importanceSamples = 1000
+    @Option(name: .customLong("importance-samples"),
+            help: "K, the importance samples per example for the log-likelihood estimate (default 1000 for images, 100 for sentences).")
+    var importanceSampleCount: Int?
+    var importanceSamples: Int { importanceSampleCount ?? 1000 }
     @Option(help: "Evaluate only the first N test images.") var limit: Int?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
+    @Option(help: "Sentence runs: the importance-weighted estimate uses the first N test sentences (default 500, as the reference; 0 for all).")
+    var importanceLimit = 500
 
     func run() throws {
         guard importanceSamples >= 1 else { throw CommandError("--importance-samples must be at least 1, not \(importanceSamples).") }
         if let limit, limit < 1 { throw CommandError("--limit must be at least 1, not \(limit).") }
         if PixelCNNRun.isPixelCNN(options.run) {
             return try PixelCNNRun(options.run, threads: options.threads).evaluate(limit: limit, json: json)
+        }
+        if RunFolder(options.run).holdsSentenceModel {
+            return try SentenceEvaluate(options: options, importanceSamples: importanceSampleCount ?? 100, limit: limit,
+                                        importanceLimit: importanceLimit, json: json).run()
         }
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: limit)

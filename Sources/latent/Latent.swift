@@ -7,7 +7,7 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "Deep generative models: train, evaluate, sample and draw.",
         subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self,
-                      Attribute.self, Scatter.self, Complete.self]
+                      Attribute.self, Scatter.self, Complete.self, Generate.self, Homotopy.self]
     )
 }
 
@@ -15,6 +15,6 @@ struct Latent: ParsableCommand {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model and write a run folder (config, checkpoint, metrics, images).",
-        subcommands: [TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self]
+        subcommands: [TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainSentenceVAE.self, TrainRNNLM.self]
     )
 }

@@ -9,8 +9,12 @@ struct Reconstruct: ParsableCommand {
     @Option(help: "Number of test images.") var count = 32
     @Option(help: "Images per grid row.") var columns = 8
     @Option(help: "Output PNG (default: RUN/images/reconstructions.png).") var out: String?
+    @Argument(help: "Sentences to encode and decode (sentence-vae runs).") var sentences: [String] = []
 
     func run() throws {
+        if RunFolder(options.run).holdsSentenceModel {
+            return try SentenceReconstruct(options: options, sentences: sentences).run()
+        }
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: count)

@@ -138,3 +138,35 @@ final class LSTMTests: XCTestCase {
         }
     }
 }
+
+/// The fused `LSTM.sequence` against the step-by-step `LSTM.run`: same outputs, final state and
+/// gradients, with and without padding.
+final class LSTMSequenceTests: XCTestCase {
+    func testSequenceMatchesStepByStepRun() {
+        for lengths in [nil, [4, 2, 0]] as [[Int]?] {
+            var generator = RandomGenerator(seed: 9)
+            let lstm = LSTM(inputSize: 3, hiddenSize: 5, using: &generator)
+            let inputs = Tensor.normal([12, 3], using: &generator, requiresGradient: true)
+            let initial = (Tensor.normal([3, 5], using: &generator, requiresGradient: true),
+                           Tensor.normal([3, 5], using: &generator, requiresGradient: true))
+            let weights = Tensor.uniform([12, 5], low: -1, high: 1, using: &generator)
+            let finalWeights = Tensor.uniform([3, 5], low: -1, high: 1, using: &generator)
+            func loss(_ outputs: Tensor, _ final: LSTMState) -> Tensor {
+                (outputs * weights).sum() + (final.h * finalWeights).sum() + (final.c * finalWeights * 0.5).sum()
+            }
+            let fused = lstm.sequence(inputs, steps: 4, initial: initial, lengths: lengths)
+            let steps = (0..<4).map { inputs.slice(axis: 0, ($0 * 3)..<(($0 + 1) * 3)) }
+            let stepwise = lstm.run(steps, initial: initial, lengths: lengths)
+            let fusedLoss = loss(fused.outputs, fused.final)
+            let stepwiseLoss = loss(Tensor.concatenate(stepwise.outputs, axis: 0), stepwise.final)
+            XCTAssertEqual(fusedLoss.scalar, stepwiseLoss.scalar, accuracy: 1e-4)
+            let fusedGradients = fusedLoss.backward(), stepwiseGradients = stepwiseLoss.backward()
+            for (name, variable) in [("inputs", inputs), ("h0", initial.0), ("c0", initial.1)] + lstm.namedParameters.map({ ($0.name, $0.tensor) }) {
+                let expected = stepwiseGradients[variable]!.scalars, found = fusedGradients[variable]!.scalars
+                for (e, f) in zip(expected, found) {
+                    XCTAssertEqual(e, f, accuracy: 1e-4 + 1e-3 * abs(e), "\(name), lengths \(String(describing: lengths))")
+                }
+            }
+        }
+    }
+}

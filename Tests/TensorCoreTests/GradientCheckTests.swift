@@ -75,6 +75,14 @@ final class GradientCheckTests: XCTestCase {
 
     static let products: [GradientCase] = [
         GradientCase("matmul", [[3, 4], [4, 5]]) { $0[0].matmul($0[1]) },
+        // T = 3 steps of N = 3 rows, H = 2: projected inputs [T·N, 4H], h₀, c₀, W_hh [4H, H].
+        GradientCase("lstm recurrence", [[9, 8], [3, 2], [3, 2], [8, 2]]) {
+            Tensor.lstmRecurrence(projected: $0[0], initialHidden: $0[1], initialCell: $0[2], hiddenWeight: $0[3] * 0.5, steps: 3)
+        },
+        GradientCase("lstm recurrence, padded", [[9, 8], [3, 2], [3, 2], [8, 2]]) {
+            Tensor.lstmRecurrence(projected: $0[0], initialHidden: $0[1], initialCell: $0[2], hiddenWeight: $0[3] * 0.5,
+                                  steps: 3, lengths: [3, 1, 0])
+        },
         GradientCase("matmul Aᵀ", [[4, 3], [4, 5]]) { $0[0].matmul($0[1], transposeSelf: true) },
         GradientCase("matmul Bᵀ", [[3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
         GradientCase("matmul AᵀBᵀ", [[4, 3], [5, 4]]) { $0[0].matmul($0[1], transposeSelf: true, transposeOther: true) },

@@ -1,0 +1,90 @@
+import Foundation
+import NN
+import TensorCore
+
+/// Everything needed to rebuild a sentence VAE or its RNN language-model baseline and their data
+/// pipeline: what a text run folder's config.json holds.
+///
+/// Defaults follow the reference trainer (`sentence_vae_torch.py`): embedding 256, LSTM 256,
+/// latent 32, batch 32, Adam 1e-3, gradient norm clipped to 5, word keep rate 0.75, sigmoid KL
+/// annealing, training sentences of at most 40 tokens, words seen at least twice.
+public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
+    /// "sentence-vae", or "rnnlm" for the decoder alone with no latent code.
+    public var model = "sentence-vae"
+    /// "fortunes" (Debian's fortunes package, the reference splits) or a text file.
+    public var data = "fortunes"
+    /// Held-out files for a text file; when nil, 5% each is carved out of `data` by `seed`.
+    public var validationFile: String?
+    public var testFile: String?
+    /// "lines" (one sentence per line) or "running-text" for a text file.
+    public var splitting = "lines"
+    /// Longest training sentence in tokens; longer ones are left out.
+    public var maximumLength = 40
+    /// Occurrences a training word needs to get an id.
+    public var minimumCount = 2
+    public var embeddingSize = 256
+    public var hiddenSize = 256
+    public var latentDimension = 32
+    /// Feed z to the decoder at every step (concatenated to the word vector), not only through
+    /// its initial state.
+    public var latentAtEveryStep = false
+    /// k, the probability that a decoder input word is kept in training; 0 is historyless decoding.
+    public var keepRate: Double = 0.75
+    public var beta: BetaSchedule = .sigmoid(maximum: 1, midpoint: 1000, slope: 0.005)
+    /// λ in nats per latent dimension: the training objective uses max(λ, KL_d) with KL_d averaged
+    /// over the batch (Kingma et al. 2016), so the optimizer gains nothing by pushing a dimension's
+    /// KL below λ. 0 turns it off. Reported KL figures are always the true KL.
+    public var freeBits: Float = 0
+    /// Global gradient-norm bound; 0 for none.
+    public var clipNorm: Float = 5
+    public var learningRate: Float = 1e-3
+    public var batchSize = 32
+    public var epochs = 3
+    public var seed: UInt64 = 1
+    public var threads = 2
+    /// KL per validation sentence (nats) below which an epoch counts towards a collapse warning.
+    public var collapseThreshold: Double = 0.05
+
+    public init() {}
+
+    /// Whether the model has an encoder and a latent code.
+    public var isVariational: Bool { model == "sentence-vae" }
+
+    /// A short description for logs: "sentence VAE LSTM 256-256→32, k 0.75".
+    public var summary: String {
+        let sizes = "\(embeddingSize)-\(hiddenSize)"
+        return isVariational
+            ? "sentence VAE LSTM \(sizes)→\(latentDimension), k \(keepRate)" + (freeBits > 0 ? ", free bits \(freeBits)" : "")
+            : "RNN language model LSTM \(sizes)" + (keepRate < 1 ? ", k \(keepRate)" : "")
+    }
+
+    /// The `latent train` subcommand for runs of this configuration.
+    public var trainCommand: String { isVariational ? "sentence-vae" : "rnnlm" }
+
+    /// A new, randomly initialized model over a vocabulary of `vocabularySize` tokens.
+    /// - Throws: `ConfigurationError.unknown` for a model name this version does not know.
+    public func makeModel(vocabularySize: Int) throws -> SentenceVAE {
+        guard ["sentence-vae", "rnnlm"].contains(model) else { throw ConfigurationError.unknown(key: "model", value: model) }
+        var generator = RandomGenerator(seed: seed)
+        return SentenceVAE(vocabularySize: vocabularySize, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+                           latentDimension: isVariational ? latentDimension : 0, latentAtEveryStep: latentAtEveryStep,
+                           keepRate: keepRate, using: &generator)
+    }
+
+    /// Adam over the model's parameters, as the reference trains.
+    public func makeOptimizer(for model: any Module) -> Adam {
+        Adam(parameters: model.namedParameters, learningRate: learningRate)
+    }
+
+    /// Reads a config.json, naming the file in any error.
+    public static func read(from url: URL) throws -> SentenceVAEConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw ConfigurationError.unreadable(path: url.path) }
+        do { return try JSONDecoder.snakeCase.decode(SentenceVAEConfiguration.self, from: data) } catch {
+            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// config.json text: sorted keys, snake_case.
+    public func encoded() throws -> Data { try JSONEncoder.snakeCase.encode(self) }
+}

@@ -1,0 +1,44 @@
+import Datasets
+import Foundation
+import GenerativeModels
+
+/// Resolves a text run's data to sentences: the fortunes corpus (the reference's splits) or a
+/// text file, with held-out files or 5% validation and 5% test carved out of it.
+enum SentenceDataSource {
+    /// The model names of text runs.
+    static let models = ["sentence-vae", "rnnlm"]
+
+    /// The corpus a configuration names.
+    static func corpus(_ configuration: SentenceVAEConfiguration) throws -> SentenceCorpus {
+        do {
+            if configuration.data == "fortunes" {
+                var splits = try FortunesCorpus().splits
+                // As the reference trainer: the length limit applies to training sentences only.
+                splits.training.removeAll { $0.count > configuration.maximumLength }
+                return splits
+            }
+            guard let splitting = SentenceSplitting(rawValue: configuration.splitting == "running-text" ? "runningText" : configuration.splitting) else {
+                throw CommandError("--splitting must be lines or running-text, not '\(configuration.splitting)'.")
+            }
+            let reading = SentenceCorpus.Reading(splitting: splitting)
+            let heldOut: SentenceCorpus.HeldOut = configuration.validationFile.map {
+                .files(validation: URL(fileURLWithPath: $0), test: configuration.testFile.map { URL(fileURLWithPath: $0) })
+            } ?? .carved(validationFraction: 0.05, testFraction: 0.05, seed: configuration.seed)
+            let corpus = try SentenceCorpus(training: URL(fileURLWithPath: configuration.data), heldOut: heldOut,
+                                            reading: reading, maximumLength: configuration.maximumLength)
+            guard !corpus.validation.isEmpty, !corpus.test.isEmpty || configuration.validationFile != nil else {
+                throw CommandError("--data \(configuration.data) has too few sentences (\(corpus.training.count)) to hold out 5% for validation and 5% for test; give --valid and --test files or more text.")
+            }
+            return corpus
+        } catch let error as TextDataError {
+            throw CommandError("--data \(configuration.data): \(error)")
+        }
+    }
+
+    /// The splits encoded with `vocabulary`, or with a new vocabulary of the training split.
+    static func load(_ configuration: SentenceVAEConfiguration, vocabulary: Vocabulary? = nil) throws -> EncodedSentences {
+        let corpus = try self.corpus(configuration)
+        let words = vocabulary ?? Vocabulary(training: corpus.training, minimumCount: configuration.minimumCount)
+        return EncodedSentences(corpus, vocabulary: words)
+    }
+}

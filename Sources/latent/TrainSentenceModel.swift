@@ -1,0 +1,155 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import GenerativeModels
+import TensorCore
+
+/// The flags of `latent train sentence-vae` and `latent train rnnlm`.
+struct SentenceTrainingOptions: ParsableArguments {
+    @Option(help: "fortunes (Debian's fortunes package), or a text file of sentences.") var data = "fortunes"
+    @Option(help: "Validation file for a text --data (default: 5% carved out of it).") var valid: String?
+    @Option(help: "Test file for a text --data (default: 5% carved out of it).") var test: String?
+    @Option(help: "How a text file is cut into sentences: lines or running-text.") var splitting = "lines"
+    @Option(help: "Longest training sentence, in tokens.") var maxLength = 40
+    @Option(help: "Occurrences a word needs to get into the vocabulary.") var minCount = 2
+    @Option(help: "Word embedding width.") var embedding = 256
+    @Option(help: "LSTM hidden width.") var hidden = 256
+    @Option(help: "Latent dimensions (sentence-vae).") var latent = 32
+    @Flag(help: "Feed z to the decoder at every step, not only through its initial state.") var latentEveryStep = false
+    @Option(help: "Word keep rate k of the decoder input in training (0: historyless decoder; default 0.75 for sentence-vae, 1 for rnnlm).") var keepRate: Double?
+    @Option(help: "KL weight β: the maximum, for schedules.") var beta: Float = 1
+    @Option(help: "constant, linear, sigmoid or cyclical.") var betaSchedule = "sigmoid"
+    @Option(help: "Warm-up steps (linear), midpoint step (sigmoid) or period (cyclical).") var betaSteps = 1000
+    @Option(help: "Slope of the sigmoid β schedule.") var betaSlope: Float = 0.005
+    @Option(help: "Free bits λ, nats per latent dimension (0: off).") var freeBits: Float = 0
+    @Option(help: "Gradient global-norm bound (0: no clipping).") var clip: Float = 5
+    @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Sentences per batch.") var batchSize = 32
+    @Option(help: "Epochs in total (default 3; with --resume: the new total).") var epochs: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Threads for BLAS and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
+    @Option(help: "Run folder to create.") var out: String
+    @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
+
+    func validate() throws {
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
+        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
+    }
+
+    /// The configuration of a new run of `model`, every flag checked.
+    func configuration(model: String) throws -> SentenceVAEConfiguration {
+        var configuration = SentenceVAEConfiguration()
+        configuration.model = model
+        configuration.data = data
+        if data == "fortunes", valid != nil || test != nil {
+            throw CommandError("--valid and --test go with a text file as --data; the fortunes corpus has its own splits.")
+        }
+        if test != nil, valid == nil { throw CommandError("--test needs --valid as well (or neither, to carve both out of --data).") }
+        (configuration.validationFile, configuration.testFile) = (valid, test)
+        guard ["lines", "running-text"].contains(splitting) else {
+            throw CommandError("--splitting must be lines or running-text, not '\(splitting)'.")
+        }
+        configuration.splitting = splitting
+        for (flag, value) in [("--max-length", maxLength), ("--min-count", minCount), ("--embedding", embedding),
+                              ("--hidden", hidden), ("--latent", latent), ("--batch-size", batchSize)] where value < 1 {
+            throw CommandError("\(flag) must be at least 1, not \(value).")
+        }
+        (configuration.maximumLength, configuration.minimumCount) = (maxLength, minCount)
+        (configuration.embeddingSize, configuration.hiddenSize, configuration.latentDimension) = (embedding, hidden, latent)
+        configuration.latentAtEveryStep = latentEveryStep
+        let k = keepRate ?? (model == "rnnlm" ? 1 : 0.75)
+        guard k >= 0 && k <= 1 else { throw CommandError("--keep-rate must lie in [0, 1], not \(k).") }
+        configuration.keepRate = k
+        guard beta >= 0 else { throw CommandError("--beta must not be negative, not \(beta).") }
+        guard betaSteps >= 1 else { throw CommandError("--beta-steps must be at least 1, not \(betaSteps).") }
+        switch betaSchedule {
+        case "constant": configuration.beta = .constant(beta)
+        case "linear": configuration.beta = .linear(maximum: beta, steps: betaSteps)
+        case "sigmoid": configuration.beta = .sigmoid(maximum: beta, midpoint: betaSteps, slope: betaSlope)
+        case "cyclical": configuration.beta = .cyclical(maximum: beta, period: betaSteps, rampFraction: 0.5)
+        default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
+        }
+        guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
+        configuration.freeBits = freeBits
+        guard clip >= 0 else { throw CommandError("--clip must not be negative, not \(clip).") }
+        configuration.clipNorm = clip
+        guard learningRate > 0 else { throw CommandError("--learning-rate must be positive, not \(learningRate).") }
+        configuration.learningRate = learningRate
+        configuration.batchSize = batchSize
+        configuration.epochs = epochs ?? 3
+        configuration.seed = seed
+        configuration.threads = threads ?? 2
+        return configuration
+    }
+}
+
+/// `latent train sentence-vae`: Bowman et al.'s sentence VAE.
+struct TrainSentenceVAE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentence-vae",
+        abstract: "Train a sentence VAE (LSTM encoder and decoder, KL annealing, word dropout) on text."
+    )
+
+    @OptionGroup var options: SentenceTrainingOptions
+
+    func run() throws { try SentenceModelTrainer(options: options, model: "sentence-vae").run() }
+}
+
+/// `latent train rnnlm`: the LSTM language-model baseline, the sentence VAE's decoder without z.
+struct TrainRNNLM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rnnlm",
+        abstract: "Train an LSTM language model: the sentence VAE's decoder with no latent code."
+    )
+
+    @OptionGroup var options: SentenceTrainingOptions
+
+    func run() throws { try SentenceModelTrainer(options: options, model: "rnnlm").run() }
+}
+
+/// A new text run or a resumed one: configuration, vocabulary, model, then the loop.
+struct SentenceModelTrainer {
+    let options: SentenceTrainingOptions
+    let model: String
+
+    func run() throws {
+        let folder = RunFolder(options.out)
+        var configuration: SentenceVAEConfiguration
+        var vocabulary: Vocabulary?
+        if options.resume {
+            let run = try SentenceRunFiles(folder)
+            configuration = run.configuration
+            vocabulary = run.vocabulary
+            if let epochs = options.epochs { configuration.epochs = epochs }
+            if let threads = options.threads { configuration.threads = threads }
+            guard configuration.model == model else {
+                throw CommandError("Run folder \(options.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+            }
+        } else {
+            configuration = try options.configuration(model: model)
+            if folder.isNonEmpty {
+                throw CommandError("Run folder \(options.out) already exists; pass --resume to continue it, or choose another --out.")
+            }
+        }
+        ComputeThreads.set(configuration.threads)
+        let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
+        let training: SentenceTraining
+        do { training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count) } catch {
+            throw CommandError("\(folder.configuration.path): \(error)")
+        }
+        if options.resume {
+            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
+                throw CommandError("Cannot resume \(options.out): it has no checkpoint.safetensors.")
+            }
+            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
+            try folder.keepMetrics(throughEpoch: training.completedEpochs)
+        } else {
+            try folder.create()
+            do { try data.vocabulary.write(to: folder.url.appendingPathComponent(Vocabulary.fileName)) } catch {
+                throw CommandError("\(error)")
+            }
+        }
+        try configuration.encoded().write(to: folder.configuration, options: .atomic)
+        try SentenceTrainingLoop(training: training, data: data, folder: folder).run()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+
+/// `latent train sentence-vae` / `rnnlm` and the text commands on a tiny corpus written here.
+final class SentenceModelTests: XCTestCase {
+    /// 300 short sentences from a small grammar, one per line.
+    static func tinyCorpus(in folder: URL) throws -> URL {
+        let subjects = ["the cat", "a dog", "my friend", "the old man", "a child"]
+        let verbs = ["sees", "likes", "finds", "wants"]
+        let objects = ["the ball", "a fish", "the red house", "an apple", "the music"]
+        var lines: [String] = []
+        for index in 0..<300 {
+            lines.append("\(subjects[index % 5]) \(verbs[(index / 5) % 4]) \(objects[(index / 20) % 5]) .")
+        }
+        let url = folder.appendingPathComponent("tiny.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    static let smallModel = ["--embedding", "12", "--hidden", "12", "--latent", "4", "--batch-size", "16", "--threads", "1"]
+
+    func testTrainEvaluateGenerateReconstructAndHomotopy() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let corpus = try Self.tinyCorpus(in: workspace)
+        let run = workspace.appendingPathComponent("vae")
+        let trained = try CLIHarness.run(["train", "sentence-vae", "--data", corpus.path, "--epochs", "2", "--seed", "3",
+                                          "--out", run.path] + Self.smallModel)
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        for file in ["config.json", "checkpoint.safetensors", "metrics.jsonl", "vocabulary.txt"] {
+            XCTAssert(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
+        }
+        let metrics = try CLIHarness.metrics(in: run)
+        XCTAssertEqual(metrics.compactMap { $0["epoch"] as? Int }, [1, 1, 2, 2])
+        for key in ["nll", "kl", "perplexity", "beta"] { XCTAssertNotNil(metrics[0][key] as? Double, key) }
+        XCTAssertNotNil(metrics[0]["tokens_per_second"] as? Double)
+        XCTAssertNotNil(metrics[1]["active_units"] as? Int)
+
+        let evaluated = try CLIHarness.run(["eval", run.path, "--json", "--importance-samples", "5"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.errors)
+        let report = try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as! [String: Any]
+        let elbo = try XCTUnwrap(report["elbo"] as? Double)
+        XCTAssertLessThan(elbo, 0)
+        XCTAssertGreaterThan(try XCTUnwrap(report["log_likelihood"] as? Double), elbo - 1)
+        for key in ["kl", "perplexity", "mutual_information"] { XCTAssertNotNil(report[key] as? Double, key) }
+        XCTAssertNotNil(report["active_units"] as? Int)
+
+        for arguments in [["generate", run.path, "--count", "3"], ["generate", run.path, "--strategy", "beam", "--count", "2"],
+                          ["generate", run.path, "--strategy", "sample", "--temperature", "0.8"]] {
+            let generated = try CLIHarness.run(arguments)
+            XCTAssertEqual(generated.status, 0, generated.errors)
+            XCTAssertFalse(generated.output.isEmpty)
+        }
+        let reconstructed = try CLIHarness.run(["reconstruct", run.path, "the cat sees a fish ."])
+        XCTAssertEqual(reconstructed.status, 0, reconstructed.errors)
+        XCTAssert(reconstructed.output.contains("in : the cat sees a fish ."), reconstructed.output)
+        let homotopy = try CLIHarness.run(["homotopy", run.path, "the cat sees a fish .", "a dog likes the music .",
+                                           "--steps", "4", "--path", "spherical"])
+        XCTAssertEqual(homotopy.status, 0, homotopy.errors)
+        XCTAssertEqual(homotopy.output.split(separator: "\n").count, 4, homotopy.output)
+    }
+
+    func testResumedRunEndsWithTheSameWeights() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let corpus = try Self.tinyCorpus(in: workspace)
+        let arguments = ["train", "rnnlm", "--data", corpus.path, "--seed", "4", "--keep-rate", "0.8"] + Self.smallModel
+        let straight = workspace.appendingPathComponent("straight"), split = workspace.appendingPathComponent("split")
+        XCTAssertEqual(try CLIHarness.run(arguments + ["--epochs", "2", "--out", straight.path]).status, 0)
+        XCTAssertEqual(try CLIHarness.run(arguments + ["--epochs", "1", "--out", split.path]).status, 0)
+        let resumed = try CLIHarness.run(["train", "rnnlm", "--out", split.path, "--resume", "--epochs", "2"])
+        XCTAssertEqual(resumed.status, 0, resumed.errors)
+        XCTAssertEqual(try CLIHarness.modelBytes(straight), try CLIHarness.modelBytes(split))
+        let evaluated = try CLIHarness.run(["eval", split.path, "--json"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.errors)
+        XCTAssert(evaluated.output.contains("\"perplexity\""), evaluated.output)
+    }
+
+    func testBadInputGivesOneSentenceAndNonZeroExit() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let missing = workspace.appendingPathComponent("missing.txt").path
+        let result = try CLIHarness.run(["train", "sentence-vae", "--data", missing, "--out", workspace.appendingPathComponent("r").path])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssert(result.errors.contains(missing), result.errors)
+        let corpus = try Self.tinyCorpus(in: workspace)
+        let keep = try CLIHarness.run(["train", "sentence-vae", "--data", corpus.path, "--keep-rate", "1.5",
+                                       "--out", workspace.appendingPathComponent("k").path])
+        XCTAssertNotEqual(keep.status, 0)
+        XCTAssert(keep.errors.contains("--keep-rate"), keep.errors)
+    }
+}
