@@ -67,7 +67,9 @@ extension Tensor {
         var largestLanes = SIMD8<Float>(repeating: -.infinity)
         var index = 0
         while index + 8 <= count {
-            largestLanes = pointwiseMax(largestLanes, UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self))
+            // A lane-wise select: the generic `pointwiseMax` compiled to a call per chunk.
+            let chunk = UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self)
+            largestLanes.replace(with: chunk, where: chunk .> largestLanes)
             index += 8
         }
         var largest = largestLanes.max()

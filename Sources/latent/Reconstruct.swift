@@ -15,6 +15,9 @@ struct Reconstruct: ParsableCommand {
         if RunFolder(options.run).holdsSentenceModel {
             return try SentenceReconstruct(options: options, sentences: sentences).run()
         }
+        guard sentences.isEmpty else {
+            throw CommandError("\(options.run) holds an image model; sentences to reconstruct go with a sentence-vae run.")
+        }
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
         let run = try LoadedRun(options.run, threads: options.threads)
         let images = try run.testImages(limit: count)
