@@ -105,21 +105,16 @@ public class EpochTraining {
     /// Restores everything `saveCheckpoint` wrote. A mismatched checkpoint throws before any weight
     /// changes; after any other error the run must not continue.
     public func loadCheckpoint(from url: URL) throws {
-        let metadata = try Checkpoint.load(from: url, into: model, optimizer: optimizer)
-        func integer<T: FixedWidthInteger>(_ key: String) throws -> T {
-            guard let text = metadata[key], let value = T(text) else {
-                throw CheckpointError.missingMetadata(path: url.path, key: key)
-            }
-            return value
-        }
+        let metadata = CheckpointMetadata(try Checkpoint.load(from: url, into: model, optimizer: optimizer), path: url.path)
+        func integer<T: FixedWidthInteger>(_ key: String) throws -> T { try metadata.integer(key) }
         completedEpochs = try integer("completed_epochs")
         batchesDone = try integer("batches_done")
         noise = RandomGenerator(seed: try integer("noise_seed"), counter: try integer("noise_counter"))
         data = RandomGenerator(seed: try integer("data_seed"), counter: try integer("data_counter"))
         running = RunningSums(examples: try integer("running_examples"),
-                              reconstruction: Double(bitPattern: try integer("running_reconstruction")),
-                              kl: Double(bitPattern: try integer("running_kl")),
-                              seconds: Double(metadata["running_seconds"] ?? "") ?? 0)
+                              reconstruction: try metadata.exactDouble("running_reconstruction"),
+                              kl: try metadata.exactDouble("running_kl"),
+                              seconds: Double(metadata.values["running_seconds"] ?? "") ?? 0)
     }
 }
 

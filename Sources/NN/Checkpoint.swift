@@ -69,3 +69,24 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+/// A checkpoint's metadata read back with types: integers written with `String(_:)`, and Doubles
+/// written exactly as their bit patterns. A missing or malformed key names the file and the key.
+public struct CheckpointMetadata {
+    public let values: [String: String]
+    /// The checkpoint file, for messages.
+    public let path: String
+
+    public init(_ values: [String: String], path: String) {
+        self.values = values
+        self.path = path
+    }
+
+    public func integer<T: FixedWidthInteger>(_ key: String) throws -> T {
+        guard let text = values[key], let value = T(text) else { throw CheckpointError.missingMetadata(path: path, key: key) }
+        return value
+    }
+
+    /// A Double stored as `String(value.bitPattern)`, so it comes back bit for bit.
+    public func exactDouble(_ key: String) throws -> Double { Double(bitPattern: try integer(key)) }
+}
