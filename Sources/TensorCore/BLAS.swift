@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 
 /// The GEMM kernel: C = α·op(A)·op(B) + β·C on row-major buffers, through OpenBLAS's cblas_sgemm.
 /// Transposes are passed as flags and never materialized.
@@ -6,6 +7,11 @@ enum BLAS {
     /// - Parameters:
     ///   - m, n, k: op(A) is m×k, op(B) is k×n, C is m×n.
     ///   - a, b: row-major; A is m×k (k×m when `transposeA`), B is k×n (n×k when `transposeB`).
+    ///
+    /// OpenBLAS itself always runs on one thread (see ``ComputeThreads/set(_:)``). A large GEMM is
+    /// split here instead, into one block of C's rows or columns per engine thread, each block a
+    /// single-threaded cblas_sgemm. Every element of C is still one thread's full dot product in
+    /// OpenBLAS's order, so the split changes no result.
     @inline(__always)
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
@@ -17,24 +23,38 @@ enum BLAS {
             if beta == 0 { c.update(repeating: 0, count: m * n) } else { for i in 0..<(m * n) { c[i] *= beta } }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(transposeA ? m : k),
-                    b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+        let layout = GEMMLayout(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+        let parts = splitting ? Swift.min(ComputeThreads.count, Swift.max(m, n) / minimumSplitSide) : 1
+        guard parts > 1, 2 * m * n * k >= minimumSplitWork else {
+            layout.multiply(rows: 0..<m, columns: 0..<n, alpha: alpha, a: a, b: b, beta: beta, c: c)
+            return
+        }
+        // Split the longer side of C, so each block keeps the other side whole.
+        let splitRows = m >= n
+        let length = splitRows ? m : n
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (length * part / parts)..<(length * (part + 1) / parts)
+            layout.multiply(rows: splitRows ? range : 0..<m, columns: splitRows ? 0..<n : range,
+                            alpha: alpha, a: a, b: b, beta: beta, c: c)
+        }
     }
 
-    /// Runs `body` with OpenBLAS on one thread, then restores the previous count: for callers that
-    /// run GEMMs side by side on threads of their own (``RoundRunner``), where OpenBLAS's threads
-    /// would only contend with them. The count is process-wide, so a GEMM that another task runs
-    /// meanwhile also runs on one thread; it stays correct.
+    /// GEMMs below this many flops (2mnk) run in one piece: splitting costs a few microseconds.
+    static let minimumSplitWork = 1 << 22
+    /// Each block of a split GEMM keeps at least this many rows or columns of C.
+    static let minimumSplitSide = 16
+
+    /// False while ``singleThreaded(_:)`` runs: its caller already spreads work over the threads.
+    nonisolated(unsafe) static var splitting = true
+
+    /// Runs `body` with every GEMM in one piece on the calling thread: for callers that run GEMMs
+    /// side by side on threads of their own (``RoundRunner``). The switch is process-wide, so a GEMM
+    /// that another task runs meanwhile also runs in one piece; it stays correct.
     static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
-        _ = BLASRuntime.configured
-        let previous = openblas_get_num_threads()
-        guard previous > 1 else { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
+        let previous = splitting
+        splitting = false
+        defer { splitting = previous }
         return try body()
     }
 
@@ -46,5 +66,27 @@ enum BLAS {
         guard m > 0, n > 0 else { return }
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
                     a, Int32(n), x, 1, beta, y, 1)
+    }
+}
+
+/// The shape of one row-major GEMM and how a block of C's rows or columns maps to offsets in A, B
+/// and C, with the leading dimensions of the whole matrices.
+struct GEMMLayout {
+    let transposeA: Bool, transposeB: Bool
+    let m: Int, n: Int, k: Int
+
+    /// C[rows, columns] = α·op(A)[rows, :]·op(B)[:, columns] + β·C[rows, columns].
+    func multiply(rows: Range<Int>, columns: Range<Int>, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                  beta: Float, c: UnsafeMutablePointer<Float>) {
+        // Row i of op(A) starts at i·k in A, or is column i of the stored k×m matrix.
+        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * k)
+        // Column j of op(B) is column j of the stored k×n matrix, or row j of the stored n×k one.
+        let bStart = b + (transposeB ? columns.lowerBound * k : columns.lowerBound)
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                    aStart, Int32(transposeA ? m : k),
+                    bStart, Int32(transposeB ? k : n),
+                    beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
     }
 }

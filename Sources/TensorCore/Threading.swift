@@ -11,12 +11,16 @@ public enum ComputeThreads {
     /// The number of threads in use.
     public static var count: Int { current }
 
-    /// Sets the number of threads for elementwise loops and for OpenBLAS. Call it before work starts.
+    /// Sets the number of threads for elementwise loops and split GEMMs. Call it before work starts.
     public static func set(_ threads: Int) {
         precondition(threads >= 1, "ComputeThreads.set: thread count must be at least 1, got \(threads)")
         current = threads
         _ = BLASRuntime.configured
-        openblas_set_num_threads(Int32(threads))
+        // OpenBLAS stays on one thread: large GEMMs are split across the engine's threads instead
+        // (``BLAS/gemm``). With OpenBLAS's own pool, its idle workers spin in sched_yield between
+        // GEMMs and take a core from the elementwise loops and convolution rounds that run on
+        // Dispatch threads meanwhile.
+        openblas_set_num_threads(1)
     }
 
     /// Elements below which a loop stays on one thread: splitting costs about a microsecond.
