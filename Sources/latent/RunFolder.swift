@@ -27,10 +27,10 @@ struct RunFolder {
         ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).isEmpty == false
     }
 
-    /// Creates the folder and images/ inside it.
-    func create() throws {
+    /// Creates the folder, and images/ inside it for the models that draw pictures.
+    func create(withImages: Bool = true) throws {
         do {
-            try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: withImages ? images : url, withIntermediateDirectories: true)
         } catch {
             throw CommandError("Cannot create the run folder \(url.path): \(error.localizedDescription)")
         }

@@ -22,6 +22,8 @@ struct SentenceTrainingOptions: ParsableArguments {
     @Option(help: "Warm-up steps (linear), midpoint step (sigmoid) or period (cyclical).") var betaSteps = 1000
     @Option(help: "Slope of the sigmoid β schedule.") var betaSlope: Float = 0.005
     @Option(help: "Free bits λ, nats per latent dimension (0: off).") var freeBits: Float = 0
+    @Option(help: "KL per validation sentence (nats) below which two epochs in a row bring a posterior-collapse warning.")
+    var collapseWarningKl: Double = 0.05
     @Option(help: "Gradient global-norm bound (0: no clipping).") var clip: Float = 5
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Sentences per batch.") var batchSize = 32
@@ -71,6 +73,8 @@ struct SentenceTrainingOptions: ParsableArguments {
         }
         guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
         configuration.freeBits = freeBits
+        guard collapseWarningKl >= 0 else { throw CommandError("--collapse-warning-kl must not be negative, not \(collapseWarningKl).") }
+        configuration.collapseThreshold = collapseWarningKl
         guard clip >= 0 else { throw CommandError("--clip must not be negative, not \(clip).") }
         configuration.clipNorm = clip
         guard learningRate > 0 else { throw CommandError("--learning-rate must be positive, not \(learningRate).") }
@@ -144,7 +148,7 @@ struct SentenceModelTrainer {
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
             try folder.keepMetrics(throughEpoch: training.completedEpochs)
         } else {
-            try folder.create()
+            try folder.create(withImages: false)
             do { try data.vocabulary.write(to: folder.url.appendingPathComponent(Vocabulary.fileName)) } catch {
                 throw CommandError("\(error)")
             }

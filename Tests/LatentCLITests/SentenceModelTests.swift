@@ -89,4 +89,23 @@ final class SentenceModelTests: XCTestCase {
         XCTAssertNotEqual(keep.status, 0)
         XCTAssert(keep.errors.contains("--keep-rate"), keep.errors)
     }
+
+    /// The collapse warning comes after two epochs of validation KL below the threshold, and names
+    /// the flags that fight collapse; with a threshold of 0 no KL counts and it never comes.
+    func testPosteriorCollapseWarning() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let corpus = try Self.tinyCorpus(in: workspace)
+        func train(_ name: String, threshold: String, epochs: Int) throws -> CLIHarness.Result {
+            try CLIHarness.run(["train", "sentence-vae", "--data", corpus.path, "--epochs", String(epochs), "--seed", "5",
+                                "--collapse-warning-kl", threshold, "--out", workspace.appendingPathComponent(name).path] + Self.smallModel)
+        }
+        let warned = try train("warned", threshold: "1000", epochs: 2)
+        XCTAssertEqual(warned.status, 0, warned.errors)
+        XCTAssert(warned.errors.contains("posterior collapse") && warned.errors.contains("--free-bits"), warned.errors)
+        let early = try train("early", threshold: "1000", epochs: 1)
+        XCTAssertFalse(early.errors.contains("posterior collapse"), "one epoch is not enough to warn: \(early.errors)")
+        let quiet = try train("quiet", threshold: "0", epochs: 2)
+        XCTAssertFalse(quiet.errors.contains("posterior collapse"), quiet.errors)
+    }
 }
