@@ -12,7 +12,7 @@ import TensorCore
 /// Sampling inverts the CDF: z = F⁻¹(u; μ, β) = μ − β log(−log u) with u uniform. That is
 /// affine in (μ, β), so it is computed as μ + β·ε with ε = −log(−log u) the standard Gumbel
 /// variate, the same g as the location–scale families; the noise returned is ε, not u.
-public struct DiagonalGumbel: ReparameterizedDistribution {
+public struct DiagonalGumbel: LogScaleFamily {
     public static let family = LatentFamily.gumbel
 
     /// γ = 0.5772156649…, the mean of the standard Gumbel.
@@ -24,21 +24,10 @@ public struct DiagonalGumbel: ReparameterizedDistribution {
     public let scaleHead: Tensor
 
     public init(location: Tensor, scaleHead: Tensor) {
-        precondition(location.shape == scaleHead.shape,
-                     "DiagonalGumbel: location \(location.shape) and log-scale \(scaleHead.shape) differ")
+        Self.checkShapes(location, scaleHead)
         self.location = location
         self.scaleHead = scaleHead
     }
-
-    /// β = e^(log β), [N, D].
-    public var scale: Tensor { scaleHead.exp() }
-
-    public static func drawNoise(_ shape: Shape, using generator: inout RandomGenerator) -> Tensor {
-        InverseCDFNoise.draw(shape, using: &generator, quantile: standardQuantile)
-    }
-
-    /// z = μ + β ⊙ ε; ε and z are [N, D].
-    public func reparameterize(_ noise: Tensor) -> Tensor { location + scale * noise }
 
     /// With t = (z − μ)/β, per row Σ_d [−log β − t − e^(−t)]. z is [N, D]; returns [N].
     public func logDensity(_ z: Tensor) -> Tensor {

@@ -7,7 +7,7 @@ import TensorCore
 /// Parameters: location μ [N, D] and scale head log b [N, D]. Mean μ, variance 2b², entropy
 /// 1 + log 2b per coordinate. z = μ + b·ε with ε from the standard Laplace, drawn by inverting
 /// its CDF.
-public struct DiagonalLaplace: ReparameterizedDistribution {
+public struct DiagonalLaplace: LogScaleFamily {
     public static let family = LatentFamily.laplace
 
     /// μ, [N, D].
@@ -16,21 +16,10 @@ public struct DiagonalLaplace: ReparameterizedDistribution {
     public let scaleHead: Tensor
 
     public init(location: Tensor, scaleHead: Tensor) {
-        precondition(location.shape == scaleHead.shape,
-                     "DiagonalLaplace: location \(location.shape) and log-scale \(scaleHead.shape) differ")
+        Self.checkShapes(location, scaleHead)
         self.location = location
         self.scaleHead = scaleHead
     }
-
-    /// b = e^(log b), [N, D].
-    public var scale: Tensor { scaleHead.exp() }
-
-    public static func drawNoise(_ shape: Shape, using generator: inout RandomGenerator) -> Tensor {
-        InverseCDFNoise.draw(shape, using: &generator, quantile: standardQuantile)
-    }
-
-    /// z = μ + b ⊙ ε; ε and z are [N, D].
-    public func reparameterize(_ noise: Tensor) -> Tensor { location + scale * noise }
 
     /// Σ_d [−log 2 − log b − |z − μ|/b] per row; z is [N, D], returns [N].
     public func logDensity(_ z: Tensor) -> Tensor {

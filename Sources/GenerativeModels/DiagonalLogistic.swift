@@ -7,7 +7,7 @@ import TensorCore
 /// Parameters: location μ [N, D] and scale head log s [N, D]. Mean μ, variance π²s²/3, entropy
 /// log s + 2 per coordinate. z = μ + s·ε with ε = log u − log(1 − u), the inverse of the
 /// standard logistic CDF at a uniform u.
-public struct DiagonalLogistic: ReparameterizedDistribution {
+public struct DiagonalLogistic: LogScaleFamily {
     public static let family = LatentFamily.logistic
 
     /// μ, [N, D].
@@ -16,21 +16,10 @@ public struct DiagonalLogistic: ReparameterizedDistribution {
     public let scaleHead: Tensor
 
     public init(location: Tensor, scaleHead: Tensor) {
-        precondition(location.shape == scaleHead.shape,
-                     "DiagonalLogistic: location \(location.shape) and log-scale \(scaleHead.shape) differ")
+        Self.checkShapes(location, scaleHead)
         self.location = location
         self.scaleHead = scaleHead
     }
-
-    /// s = e^(log s), [N, D].
-    public var scale: Tensor { scaleHead.exp() }
-
-    public static func drawNoise(_ shape: Shape, using generator: inout RandomGenerator) -> Tensor {
-        InverseCDFNoise.draw(shape, using: &generator, quantile: standardQuantile)
-    }
-
-    /// z = μ + s ⊙ ε; ε and z are [N, D].
-    public func reparameterize(_ noise: Tensor) -> Tensor { location + scale * noise }
 
     /// With t = (z − μ)/s the density is σ(t)σ(−t)/s, so per row Σ_d [log σ(t) + log σ(−t) − log s]:
     /// both terms in TensorCore's stable log-sigmoid, finite for any t. z is [N, D]; returns [N].
