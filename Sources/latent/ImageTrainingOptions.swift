@@ -32,16 +32,7 @@ struct ImageTrainingOptions: ParsableArguments {
     @Option(help: "Momentum for sgd.") var momentum: Float = 0
     @Option(help: "Weight decay (L2 for adam/adagrad/sgd, decoupled for adamw).") var weightDecay: Float = 0
     @Option(help: "Examples per batch.") var batchSize = 128
-    @Option(help: "Epochs in total (default 10; with --resume: the new total).") var epochs: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Threads for BLAS and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
-    @Option(help: "Run folder to create.") var out: String
-    @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
-
-    func validate() throws {
-        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
-        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
-    }
+    @OptionGroup var run: RunControlOptions
 
     /// `base` (the model family, architecture and conditioning) completed by the flags, each checked.
     func configuration(from base: VAEConfiguration) throws -> VAEConfiguration {
@@ -101,9 +92,9 @@ struct ImageTrainingOptions: ParsableArguments {
         configuration.weightDecay = weightDecay
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, not \(batchSize).") }
         configuration.batchSize = batchSize
-        configuration.epochs = epochs ?? base.epochs
-        configuration.seed = seed
-        configuration.threads = threads ?? 2
+        configuration.epochs = run.epochs ?? base.epochs
+        configuration.seed = run.seed
+        configuration.threads = run.newRunThreads
         return configuration
     }
 

@@ -68,24 +68,24 @@ struct ImageModelTrainer {
     let base: VAEConfiguration
 
     func run() throws {
-        let folder = RunFolder(options.out)
-        var configuration = try options.resume ? folder.readConfiguration() : options.configuration(from: base)
-        if options.resume {
-            if let epochs = options.epochs { configuration.epochs = epochs }
-            if let threads = options.threads { configuration.threads = threads }
+        let control = options.run
+        let folder = RunFolder(control.out)
+        var configuration = try control.resume ? folder.readConfiguration() : options.configuration(from: base)
+        if control.resume {
+            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
             guard configuration.model == base.model, configuration.conditional == base.conditional,
                   base.model == "autoencoder" || configuration.architecture == base.architecture else {
-                throw CommandError("Run folder \(options.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
             }
-        } else if folder.isNonEmpty {
-            throw CommandError("Run folder \(options.out) already exists; pass --resume to continue it, or choose another --out.")
+        } else {
+            try control.checkNewRunFolder(folder)
         }
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
         if configuration.likelihood == "bernoulli", !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
         }
-        if !options.resume {
+        if !control.resume {
             (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
             if configuration.conditional {
                 configuration.classCount = splits.training.classCount
@@ -98,10 +98,8 @@ struct ImageModelTrainer {
         do { training = try VAETraining(configuration: configuration) } catch {
             throw CommandError("--data \(configuration.data): \(error)")
         }
-        if options.resume {
-            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-                throw CommandError("Cannot resume \(options.out): it has no checkpoint.safetensors.")
-            }
+        if control.resume {
+            try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
             try folder.keepMetrics(throughEpoch: training.completedEpochs)
             try folder.write(configuration)   // records a new --epochs or --threads

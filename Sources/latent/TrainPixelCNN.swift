@@ -25,33 +25,21 @@ struct TrainPixelCNN: ParsableCommand {
     @Flag(help: "Class-conditional: a learned per-class bias in every layer.") var conditional = false
     @Option(help: "Adam's learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Images per batch.") var batchSize = 128
-    @Option(help: "Epochs in total (default 1; with --resume: the new total).") var epochs: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Threads (default 2; with --resume, the run's).") var threads: Int?
-    @Option(help: "Run folder to create.") var out: String
-    @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
-
-    func validate() throws {
-        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
-        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
-    }
+    @OptionGroup var control: RunControlOptions
 
     func run() throws {
-        let folder = RunFolder(out)
+        let folder = RunFolder(control.out)
         var configuration: PixelCNNConfiguration
-        if resume {
+        if control.resume {
             configuration = try folder.readPixelCNNConfiguration()
-            if let epochs { configuration.epochs = epochs }
-            if let threads { configuration.threads = threads }
+            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
         } else {
-            if folder.isNonEmpty {
-                throw CommandError("Run folder \(out) already exists; pass --resume to continue it, or choose another --out.")
-            }
+            try control.checkNewRunFolder(folder)
             configuration = try makeConfiguration()
         }
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, seed: configuration.seed)
-        if !resume {
+        if !control.resume {
             (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
             if conditional { configuration.classes = splits.training.classCount }
             if !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
@@ -59,10 +47,8 @@ struct TrainPixelCNN: ParsableCommand {
             }
         }
         let training = PixelCNNTraining(configuration: configuration)
-        if resume {
-            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-                throw CommandError("Cannot resume \(out): it has no checkpoint.safetensors.")
-            }
+        if control.resume {
+            try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
             try folder.keepMetrics(throughEpoch: training.completedEpochs)
         } else {
@@ -101,9 +87,9 @@ struct TrainPixelCNN: ParsableCommand {
         configuration.learningRate = learningRate
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, not \(batchSize).") }
         configuration.batchSize = batchSize
-        configuration.epochs = epochs ?? 1
-        configuration.seed = seed
-        configuration.threads = threads ?? 2
+        configuration.epochs = control.epochs ?? 1
+        configuration.seed = control.seed
+        configuration.threads = control.newRunThreads
         return configuration
     }
 }

@@ -27,16 +27,7 @@ struct SentenceTrainingOptions: ParsableArguments {
     @Option(help: "Gradient global-norm bound (0: no clipping).") var clip: Float = 5
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Sentences per batch.") var batchSize = 32
-    @Option(help: "Epochs in total (default 3; with --resume: the new total).") var epochs: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Threads for BLAS and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
-    @Option(help: "Run folder to create.") var out: String
-    @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
-
-    func validate() throws {
-        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
-        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
-    }
+    @OptionGroup var run: RunControlOptions
 
     /// The configuration of a new run of `model`, every flag checked.
     func configuration(model: String) throws -> SentenceVAEConfiguration {
@@ -80,9 +71,9 @@ struct SentenceTrainingOptions: ParsableArguments {
         guard learningRate > 0 else { throw CommandError("--learning-rate must be positive, not \(learningRate).") }
         configuration.learningRate = learningRate
         configuration.batchSize = batchSize
-        configuration.epochs = epochs ?? 3
-        configuration.seed = seed
-        configuration.threads = threads ?? 2
+        configuration.epochs = run.epochs ?? 3
+        configuration.seed = run.seed
+        configuration.threads = run.newRunThreads
         return configuration
     }
 }
@@ -117,23 +108,21 @@ struct SentenceModelTrainer {
     let model: String
 
     func run() throws {
-        let folder = RunFolder(options.out)
+        let control = options.run
+        let folder = RunFolder(control.out)
         var configuration: SentenceVAEConfiguration
         var vocabulary: Vocabulary?
-        if options.resume {
+        if control.resume {
             let run = try SentenceRunFiles(folder)
             configuration = run.configuration
             vocabulary = run.vocabulary
-            if let epochs = options.epochs { configuration.epochs = epochs }
-            if let threads = options.threads { configuration.threads = threads }
+            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
             guard configuration.model == model else {
-                throw CommandError("Run folder \(options.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
             }
         } else {
             configuration = try options.configuration(model: model)
-            if folder.isNonEmpty {
-                throw CommandError("Run folder \(options.out) already exists; pass --resume to continue it, or choose another --out.")
-            }
+            try control.checkNewRunFolder(folder)
         }
         ComputeThreads.set(configuration.threads)
         let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
@@ -141,10 +130,8 @@ struct SentenceModelTrainer {
         do { training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count) } catch {
             throw CommandError("\(folder.configuration.path): \(error)")
         }
-        if options.resume {
-            guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-                throw CommandError("Cannot resume \(options.out): it has no checkpoint.safetensors.")
-            }
+        if control.resume {
+            try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
             try folder.keepMetrics(throughEpoch: training.completedEpochs)
         } else {
