@@ -93,12 +93,11 @@ public class EpochTraining {
         let metadata: [String: String] = [
             "model": settings.modelName,
             "completed_epochs": String(completedEpochs), "batches_done": String(batchesDone),
-            "noise_seed": String(noise.seed), "noise_counter": String(noise.counter),
-            "data_seed": String(data.seed), "data_counter": String(data.counter),
             "running_examples": String(running.examples),
-            "running_reconstruction": String(running.reconstruction.bitPattern),
-            "running_kl": String(running.kl.bitPattern), "running_seconds": String(running.seconds),
-        ]
+            "running_reconstruction": CheckpointMetadata.exact(running.reconstruction),
+            "running_kl": CheckpointMetadata.exact(running.kl), "running_seconds": String(running.seconds),
+        ].merging(CheckpointMetadata.entries(of: noise, named: "noise")) { $1 }
+         .merging(CheckpointMetadata.entries(of: data, named: "data")) { $1 }
         try Checkpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
     }
 
@@ -109,8 +108,8 @@ public class EpochTraining {
         func integer<T: FixedWidthInteger>(_ key: String) throws -> T { try metadata.integer(key) }
         completedEpochs = try integer("completed_epochs")
         batchesDone = try integer("batches_done")
-        noise = RandomGenerator(seed: try integer("noise_seed"), counter: try integer("noise_counter"))
-        data = RandomGenerator(seed: try integer("data_seed"), counter: try integer("data_counter"))
+        noise = try metadata.generator(named: "noise")
+        data = try metadata.generator(named: "data")
         running = RunningSums(examples: try integer("running_examples"),
                               reconstruction: try metadata.exactDouble("running_reconstruction"),
                               kl: try metadata.exactDouble("running_kl"),

@@ -105,11 +105,10 @@ public final class SentenceTraining {
         let metadata: [String: String] = [
             "model": configuration.model,
             "completed_epochs": String(completedEpochs), "batches_done": String(batchesDone),
-            "noise_seed": String(noise.seed), "noise_counter": String(noise.counter),
             "running_sentences": String(running.sentences), "running_tokens": String(running.tokens),
-            "running_reconstruction": String(running.reconstruction.bitPattern),
-            "running_kl": String(running.kl.bitPattern), "running_seconds": String(running.seconds),
-        ]
+            "running_reconstruction": CheckpointMetadata.exact(running.reconstruction),
+            "running_kl": CheckpointMetadata.exact(running.kl), "running_seconds": String(running.seconds),
+        ].merging(CheckpointMetadata.entries(of: noise, named: "noise")) { $1 }
         try Checkpoint.save(model: model, optimizer: optimizer, metadata: metadata, to: url)
     }
 
@@ -120,7 +119,7 @@ public final class SentenceTraining {
         func integer<T: FixedWidthInteger>(_ key: String) throws -> T { try metadata.integer(key) }
         completedEpochs = try integer("completed_epochs")
         batchesDone = try integer("batches_done")
-        noise = RandomGenerator(seed: try integer("noise_seed"), counter: try integer("noise_counter"))
+        noise = try metadata.generator(named: "noise")
         running = RunningSums(sentences: try integer("running_sentences"), tokens: try integer("running_tokens"),
                               reconstruction: try metadata.exactDouble("running_reconstruction"),
                               kl: try metadata.exactDouble("running_kl"),

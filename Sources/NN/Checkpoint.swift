@@ -87,6 +87,20 @@ public struct CheckpointMetadata {
         return value
     }
 
-    /// A Double stored as `String(value.bitPattern)`, so it comes back bit for bit.
+    /// A Double stored by ``exact(_:)``, bit for bit.
     public func exactDouble(_ key: String) throws -> Double { Double(bitPattern: try integer(key)) }
+
+    /// A Double as metadata text that ``exactDouble(_:)`` reads back bit for bit.
+    public static func exact(_ value: Double) -> String { String(value.bitPattern) }
+
+    /// A random stream as the two entries NAME_seed and NAME_counter, which ``generator(named:)``
+    /// reads back: the stream then continues exactly where it was.
+    public static func entries(of generator: RandomGenerator, named name: String) -> [String: String] {
+        ["\(name)_seed": String(generator.seed), "\(name)_counter": String(generator.counter)]
+    }
+
+    /// The random stream that ``entries(of:named:)`` wrote.
+    public func generator(named name: String) throws -> RandomGenerator {
+        RandomGenerator(seed: try integer("\(name)_seed"), counter: try integer("\(name)_counter"))
+    }
 }
