@@ -55,12 +55,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public init() {}
 
     /// The reference convolutional VAE (../reference/vae_conv_torch.py): two 4×4 stride-2
-    /// convolutions to 32×14×14 and 64×7×7, a 32-d latent, 3 epochs.
+    /// convolutions to 32×14×14 and 64×7×7, a 32-d latent. The reference trains it for 3 epochs;
+    /// the commands keep the 10-epoch default of every image model.
     public static var convolutionalDefaults: VAEConfiguration {
         var configuration = VAEConfiguration()
         configuration.architecture = "conv"
         configuration.latentDimension = 32
-        configuration.epochs = 3
         return configuration
     }
 

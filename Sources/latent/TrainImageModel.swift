@@ -34,7 +34,6 @@ struct TrainConvVAE: ParsableCommand {
 
     func run() throws {
         var base = VAEConfiguration.convolutionalDefaults
-        base.epochs = 10
         base.conditional = conditional
         try ImageModelTrainer(options: options, base: base).run()
     }
@@ -55,7 +54,6 @@ struct TrainAutoencoder: ParsableCommand {
             throw CommandError("--architecture must be mlp or conv, not '\(architecture)'.")
         }
         var base = architecture == "conv" ? VAEConfiguration.convolutionalDefaults : VAEConfiguration()
-        base.epochs = 10
         base.model = "autoencoder"
         try ImageModelTrainer(options: options, base: base).run()
     }
