@@ -30,9 +30,9 @@ public enum LatentFamily: String, Codable, CaseIterable, Sendable {
     public var scaleHeadName: String { self == .gaussian ? "log-variance" : "log-scale" }
 
     /// The range ``posterior(location:scaleHead:)`` clamps the scale head to: the same span of
-    /// scales for every family, e^(−15) to e^(10) (σ² from 1e-13 to 5e8 for the Gaussian, as
-    /// `VAE.encoderLogVarianceRange`). It never binds in ordinary training; it keeps the
-    /// exponentials finite when a run diverges.
+    /// scales for every family, e^(−15) to e^(10) (log σ² from −30 to 20, σ² from 1e-13 to 5e8,
+    /// for the Gaussian). It never binds in ordinary training; it keeps the exponentials finite
+    /// when a run diverges.
     public var scaleHeadRange: ClosedRange<Float> { self == .gaussian ? -30 ... 20 : -15 ... 10 }
 
     /// The family's distributions with the given parameters, used as they are.
