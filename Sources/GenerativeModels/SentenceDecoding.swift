@@ -40,7 +40,7 @@ extension SentenceVAE {
     }
 
     /// log softmax over the vocabulary after reading `tokens` from `state`: the next state and [N, V].
-    func advance(_ tokens: [Int], latent z: Tensor?, state: LSTMState) -> (state: LSTMState, logProbabilities: Tensor) {
+    func advance(_ tokens: [Int], latent z: Tensor?, state: RecurrentState) -> (state: RecurrentState, logProbabilities: Tensor) {
         // A historyless decoder (k = 0) was trained never to see a word, so it reads <unk> after <sos>.
         let fed = keepRate == 0 ? tokens.map { $0 == Vocabulary.startID ? $0 : Vocabulary.unknownID } : tokens
         var input = embedding(fed)
@@ -102,7 +102,7 @@ extension SentenceVAE {
             let rows = alive.count
             let zRows = z.map { $0.broadcast(to: [rows, $0.shape[1]]) }
             let (next, logProbabilities) = advance(alive.map { $0.words.last ?? Vocabulary.startID }, latent: zRows,
-                                                   state: (state.h.gatherRows(alive.map(\.row)), state.c.gatherRows(alive.map(\.row))))
+                                                   state: state.gatherRows(alive.map(\.row)))
             state = next
             let values = logProbabilities.scalars
             var candidates: [(score: Double, parent: Int, word: Int)] = []

@@ -4,29 +4,31 @@ import NN
 import TensorCore
 
 /// The sentence VAE of Bowman et al., "Generating Sentences from a Continuous Space" (2016), and,
-/// with no latent code, its LSTM language-model baseline.
+/// with no latent code, its RNN language-model baseline.
 ///
-///     encoder   emb(w₁ … w_L) → LSTM → h_L (each sentence's own last word) → Linear → μ, log σ²
+///     encoder   emb(w₁ … w_L) → RNN → h_L (each sentence's own last word) → Linear → μ, log σ²
 ///     latent    z = μ + σ ⊙ ε,  ε ~ N(0, I),  prior N(0, I)
-///     decoder   Linear(z) → (h₀, c₀) of an LSTM over emb(<sos> w₁ … w_L) (and z at every step
-///               when `latentAtEveryStep`); Linear(H, V) → softmax over the next word,
-///               targets w₁ … w_L <eos>
+///     decoder   Linear(z) → the starting state ((h₀, c₀) for an LSTM, h₀ for a GRU) of an RNN over
+///               emb(<sos> w₁ … w_L) (and z at every step when `latentAtEveryStep`);
+///               Linear(H, V) → softmax over the next word, targets w₁ … w_L <eos>
+///
+/// Encoder and decoder are both LSTMs (as in the paper) or both GRUs.
 ///
 /// One embedding table serves encoder and decoder, as in the reference trainer
 /// (`sentence_vae_torch.py`). The language model (`latentDimension == 0`) is the same decoder
-/// starting from h₀ = c₀ = 0. Parameters are named by property path (`decoder.inputWeight`, …),
+/// starting from the zero state. Parameters are named by property path (`decoder.inputWeight`, …),
 /// the checkpoint keys.
 public final class SentenceVAE: Module {
     /// [V, E], shared by encoder and decoder.
     public let embedding: Embedding
     /// nil for the language model.
-    public let encoder: LSTM?
+    public let encoder: (any RecurrentLayer)?
     /// H → 2D: μ then log σ². nil for the language model.
     public let toStatistics: Linear?
-    /// D → 2H: h₀ then c₀ of the decoder. nil for the language model.
+    /// D → 2H for an LSTM (h₀ then c₀ of the decoder), D → H for a GRU. nil for the language model.
     public let latentToState: Linear?
     /// Input E (+ D when z is fed at every step), hidden H.
-    public let decoder: LSTM
+    public let decoder: any RecurrentLayer
     /// H → V.
     public let output: Linear
     /// Whether z is concatenated to every decoder input.
@@ -35,22 +37,24 @@ public final class SentenceVAE: Module {
     public let keepRate: Double
 
     /// - Parameters:
+    ///   - cell: LSTM or GRU, for encoder and decoder alike.
     ///   - latentDimension: D; 0 makes the RNN language model.
     ///   - keepRate: k in [0, 1]; recorded here because k = 0 changes evaluation and decoding too.
-    public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, latentDimension: Int,
+    public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, cell: RecurrentCell = .lstm, latentDimension: Int,
                 latentAtEveryStep: Bool = false, keepRate: Double = 1, using generator: inout RandomGenerator) {
         precondition(latentDimension >= 0, "SentenceVAE: the latent dimension must not be negative, got \(latentDimension)")
         precondition(keepRate >= 0 && keepRate <= 1, "SentenceVAE: the keep rate must lie in [0, 1], got \(keepRate)")
         embedding = Embedding(vocabularySize: vocabularySize, width: embeddingSize, using: &generator)
         if latentDimension > 0 {
-            encoder = LSTM(inputSize: embeddingSize, hiddenSize: hiddenSize, using: &generator)
+            let encoder = cell.makeLayer(inputSize: embeddingSize, hiddenSize: hiddenSize, using: &generator)
+            self.encoder = encoder
             toStatistics = Linear(inputs: hiddenSize, outputs: 2 * latentDimension, using: &generator)
-            latentToState = Linear(inputs: latentDimension, outputs: 2 * hiddenSize, using: &generator)
+            latentToState = Linear(inputs: latentDimension, outputs: encoder.statePartCount * hiddenSize, using: &generator)
         } else {
             (encoder, toStatistics, latentToState) = (nil, nil, nil)
         }
         let everyStep = latentAtEveryStep && latentDimension > 0
-        decoder = LSTM(inputSize: embeddingSize + (everyStep ? latentDimension : 0), hiddenSize: hiddenSize, using: &generator)
+        decoder = cell.makeLayer(inputSize: embeddingSize + (everyStep ? latentDimension : 0), hiddenSize: hiddenSize, using: &generator)
         output = Linear(inputs: hiddenSize, outputs: vocabularySize, using: &generator)
         self.latentAtEveryStep = everyStep
         self.keepRate = keepRate
@@ -60,6 +64,8 @@ public final class SentenceVAE: Module {
     public var vocabularySize: Int { embedding.vocabularySize }
     /// H.
     public var hiddenSize: Int { decoder.hiddenSize }
+    /// LSTM or GRU.
+    public var cell: RecurrentCell { decoder is GRU ? .gru : .lstm }
     /// D; 0 for the language model.
     public var latentDimension: Int { (toStatistics?.outputCount ?? 0) / 2 }
     /// Whether there is an encoder and a latent code.
@@ -72,7 +78,7 @@ public final class SentenceVAE: Module {
         guard let encoder, let toStatistics else { preconditionFailure("SentenceVAE.encode: a language model has no encoder") }
         // `final` holds each row's state after its own last word: padding never reaches q(z|x).
         let last = encoder.sequence(embedding(batch.encoderInput.timeMajor), steps: batch.maximumLength,
-                                    lengths: batch.lengths).final.h
+                                    initial: nil, lengths: batch.lengths).final.h
         let statistics = toStatistics(last)
         let d = latentDimension
         return DiagonalGaussian(mean: statistics.slice(axis: 1, 0..<d), logVariance: statistics.slice(axis: 1, d..<(2 * d)))
@@ -81,11 +87,11 @@ public final class SentenceVAE: Module {
     // MARK: Decoder
 
     /// The decoder's starting state: from z [N, D] through `latentToState`, or zeros.
-    public func initialState(latent z: Tensor?, rows: Int) -> LSTMState {
+    public func initialState(latent z: Tensor?, rows: Int) -> RecurrentState {
         guard let z, let latentToState else { return decoder.zeroState(batchSize: rows) }
         let state = latentToState(z)
         let h = hiddenSize
-        return (state.slice(axis: 1, 0..<h), state.slice(axis: 1, h..<(2 * h)))
+        return RecurrentState(parts: (0..<decoder.statePartCount).map { state.slice(axis: 1, ($0 * h)..<(($0 + 1) * h)) })
     }
 
     /// The decoder input a model feeds in evaluation: the true words, or for a historyless model

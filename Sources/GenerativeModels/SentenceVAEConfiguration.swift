@@ -22,6 +22,9 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     public var maximumLength = 40
     /// Occurrences a training word needs to get an id.
     public var minimumCount = 2
+    /// "lstm" or "gru", for encoder and decoder; absent (nil) in configs written before the GRU
+    /// option, which all describe LSTMs. Read it through ``recurrentCell``.
+    public var cell: RecurrentCell? = .lstm
     public var embeddingSize = 256
     public var hiddenSize = 256
     public var latentDimension = 32
@@ -50,12 +53,15 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     /// Whether the model has an encoder and a latent code.
     public var isVariational: Bool { model == "sentence-vae" }
 
+    /// The recurrent layer of encoder and decoder.
+    public var recurrentCell: RecurrentCell { cell ?? .lstm }
+
     /// A short description for logs: "sentence VAE LSTM 256-256→32, k 0.75".
     public var summary: String {
         let sizes = "\(embeddingSize)-\(hiddenSize)"
         return isVariational
-            ? "sentence VAE LSTM \(sizes)→\(latentDimension), k \(keepRate)" + (freeBits > 0 ? ", free bits \(freeBits)" : "")
-            : "RNN language model LSTM \(sizes)" + (keepRate < 1 ? ", k \(keepRate)" : "")
+            ? "sentence VAE \(recurrentCell.displayName) \(sizes)→\(latentDimension), k \(keepRate)" + (freeBits > 0 ? ", free bits \(freeBits)" : "")
+            : "RNN language model \(recurrentCell.displayName) \(sizes)" + (keepRate < 1 ? ", k \(keepRate)" : "")
     }
 
     /// The `latent train` subcommand for runs of this configuration.
@@ -67,6 +73,7 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
         guard ["sentence-vae", "rnnlm"].contains(model) else { throw ConfigurationError.unknown(key: "model", value: model) }
         var generator = RandomGenerator(seed: seed)
         return SentenceVAE(vocabularySize: vocabularySize, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
+                           cell: recurrentCell,
                            latentDimension: isVariational ? latentDimension : 0, latentAtEveryStep: latentAtEveryStep,
                            keepRate: keepRate, using: &generator)
     }

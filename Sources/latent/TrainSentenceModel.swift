@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import GenerativeModels
+import NN
 import TensorCore
 
 /// The flags of `latent train sentence-vae` and `latent train rnnlm`.
@@ -13,7 +14,8 @@ struct SentenceTrainingOptions: ParsableArguments {
     @Option(help: "Longest training sentence, in tokens.") var maxLength = 40
     @Option(help: "Occurrences a word needs to get into the vocabulary.") var minCount = 2
     @Option(help: "Word embedding width.") var embedding = 256
-    @Option(help: "LSTM hidden width.") var hidden = 256
+    @Option(help: "Recurrent layer of encoder and decoder: lstm or gru.") var cell = "lstm"
+    @Option(help: "Recurrent hidden width.") var hidden = 256
     @Option(help: "Latent dimensions (sentence-vae).") var latent = 32
     @Flag(help: "Feed z to the decoder at every step, not only through its initial state.") var latentEveryStep = false
     @Option(help: "Word keep rate k of the decoder input in training (0: historyless decoder; default 0.75 for sentence-vae, 1 for rnnlm).") var keepRate: Double?
@@ -43,6 +45,10 @@ struct SentenceTrainingOptions: ParsableArguments {
             throw CommandError("--splitting must be lines or running-text, not '\(splitting)'.")
         }
         configuration.splitting = splitting
+        guard let recurrentCell = RecurrentCell(rawValue: cell) else {
+            throw CommandError("--cell must be lstm or gru, not '\(cell)'.")
+        }
+        configuration.cell = recurrentCell
         for (flag, value) in [("--max-length", maxLength), ("--min-count", minCount), ("--embedding", embedding),
                               ("--hidden", hidden), ("--latent", latent), ("--batch-size", batchSize)] where value < 1 {
             throw CommandError("\(flag) must be at least 1, not \(value).")
@@ -82,7 +88,7 @@ struct SentenceTrainingOptions: ParsableArguments {
 struct TrainSentenceVAE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentence-vae",
-        abstract: "Train a sentence VAE (LSTM encoder and decoder, KL annealing, word dropout) on text."
+        abstract: "Train a sentence VAE (LSTM or GRU encoder and decoder, KL annealing, word dropout) on text."
     )
 
     @OptionGroup var options: SentenceTrainingOptions
@@ -90,11 +96,11 @@ struct TrainSentenceVAE: ParsableCommand {
     func run() throws { try SentenceModelTrainer(options: options, model: "sentence-vae").run() }
 }
 
-/// `latent train rnnlm`: the LSTM language-model baseline, the sentence VAE's decoder without z.
+/// `latent train rnnlm`: the RNN language-model baseline, the sentence VAE's decoder without z.
 struct TrainRNNLM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnnlm",
-        abstract: "Train an LSTM language model: the sentence VAE's decoder with no latent code."
+        abstract: "Train an RNN (LSTM or GRU) language model: the sentence VAE's decoder with no latent code."
     )
 
     @OptionGroup var options: SentenceTrainingOptions

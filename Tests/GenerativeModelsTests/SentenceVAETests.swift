@@ -14,9 +14,9 @@ final class SentenceVAETests: XCTestCase {
         return (0..<60).map { _ in (0..<(2 + generator.nextInt(below: 5))).map { _ in 4 + generator.nextInt(below: 8) } }
     }()
 
-    func model(keepRate: Double = 0.75, latent: Int = 3, seed: UInt64 = 5) -> SentenceVAE {
+    func model(keepRate: Double = 0.75, latent: Int = 3, seed: UInt64 = 5, cell: RecurrentCell = .lstm) -> SentenceVAE {
         var generator = RandomGenerator(seed: seed)
-        return SentenceVAE(vocabularySize: 12, embeddingSize: 6, hiddenSize: 8, latentDimension: latent,
+        return SentenceVAE(vocabularySize: 12, embeddingSize: 6, hiddenSize: 8, cell: cell, latentDimension: latent,
                            keepRate: keepRate, using: &generator)
     }
 
@@ -38,7 +38,12 @@ final class SentenceVAETests: XCTestCase {
     }
 
     func testReconstructionLossIsTheSummedTokenCrossEntropy() {
-        let vae = model()
+        for cell in RecurrentCell.allCases { assertReconstructionIsTheSummedCrossEntropy(cell: cell) }
+    }
+
+    /// The fused training path (one recurrence op over the batch) against decoding word by word.
+    func assertReconstructionIsTheSummedCrossEntropy(cell: RecurrentCell, file: StaticString = #filePath, line: UInt = #line) {
+        let vae = model(cell: cell)
         var generator = RandomGenerator(seed: 1)
         let single = batch(3..<4)
         let z = Tensor.normal([1, 3], using: &generator)
@@ -53,7 +58,7 @@ final class SentenceVAETests: XCTestCase {
                 expected -= logProbabilities.scalars[single.targets[0, t]]
             }
         }
-        XCTAssertEqual(loss, expected, accuracy: 1e-4 * abs(expected))
+        XCTAssertEqual(loss, expected, accuracy: 1e-4 * abs(expected), "\(cell)", file: file, line: line)
     }
 
     func testAnalyticKLMatchesMonteCarlo() {
@@ -102,7 +107,11 @@ final class SentenceVAETests: XCTestCase {
     }
 
     func testLossFallsOnASmallBatch() {
-        let vae = model(keepRate: 1)
+        for cell in RecurrentCell.allCases { assertLossFalls(cell: cell) }
+    }
+
+    func assertLossFalls(cell: RecurrentCell, file: StaticString = #filePath, line: UInt = #line) {
+        let vae = model(keepRate: 1, cell: cell)
         let optimizer = Adam(parameters: vae.namedParameters, learningRate: 1e-2)
         var generator = RandomGenerator(seed: 4)
         let fixed = batch()
@@ -114,7 +123,7 @@ final class SentenceVAETests: XCTestCase {
             gradients.clipGlobalNorm(to: 5)
             optimizer.step(gradients)
         }
-        XCTAssertLessThan(losses.suffix(5).reduce(0, +) / 5, 0.85 * losses[0], "losses \(losses)")
+        XCTAssertLessThan(losses.suffix(5).reduce(0, +) / 5, 0.85 * losses[0], "\(cell): losses \(losses)", file: file, line: line)
     }
 
     func testDecodingStrategiesGiveSentences() {

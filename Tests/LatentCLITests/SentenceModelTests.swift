@@ -60,6 +60,32 @@ final class SentenceModelTests: XCTestCase {
         XCTAssertEqual(homotopy.output.split(separator: "\n").count, 4, homotopy.output)
     }
 
+    /// A GRU run goes through the same commands; beam search follows its one-part state.
+    func testGRUModelTrainsEvaluatesAndDecodes() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let corpus = try Self.tinyCorpus(in: workspace)
+        let run = workspace.appendingPathComponent("gru")
+        let trained = try CLIHarness.run(["train", "sentence-vae", "--cell", "gru", "--data", corpus.path, "--epochs", "1",
+                                          "--seed", "3", "--out", run.path] + Self.smallModel)
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("config.json"))) as! [String: Any]
+        XCTAssertEqual(config["cell"] as? String, "gru")
+        // Three gate blocks of 12: the weights are a GRU's, not an LSTM's four.
+        let file = try Data(contentsOf: run.appendingPathComponent("checkpoint.safetensors"))
+        let headerLength = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: file[8..<(8 + headerLength)]) as! [String: Any]
+        XCTAssertEqual((header["model.decoder.hiddenWeight"] as? [String: Any])?["shape"] as? [Int], [36, 12])
+        let evaluated = try CLIHarness.run(["eval", run.path, "--json", "--importance-samples", "5"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.errors)
+        for arguments in [["generate", run.path, "--strategy", "beam", "--count", "2"],
+                          ["reconstruct", run.path, "the cat sees a fish ."]] {
+            let decoded = try CLIHarness.run(arguments)
+            XCTAssertEqual(decoded.status, 0, decoded.errors)
+            XCTAssertFalse(decoded.output.isEmpty)
+        }
+    }
+
     func testResumedRunEndsWithTheSameWeights() throws {
         let workspace = try CLIHarness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: workspace) }
@@ -88,6 +114,11 @@ final class SentenceModelTests: XCTestCase {
                                        "--out", workspace.appendingPathComponent("k").path])
         XCTAssertNotEqual(keep.status, 0)
         XCTAssert(keep.errors.contains("--keep-rate"), keep.errors)
+        let cell = try CLIHarness.run(["train", "rnnlm", "--data", corpus.path, "--cell", "rnn",
+                                       "--out", workspace.appendingPathComponent("c").path])
+        XCTAssertNotEqual(cell.status, 0)
+        XCTAssert(cell.errors.contains("--cell must be lstm or gru"), cell.errors)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("c").path), "no run folder for a refused flag")
     }
 
     /// The collapse warning comes after two epochs of validation KL below the threshold, and names

@@ -47,7 +47,7 @@ final class LSTMReferenceTests: XCTestCase {
     }
 
     var inputs: [Tensor] { (0..<3).map { Tensor(shape: [2, 3], scalars: Array(Self.x[(6 * $0)..<(6 * $0 + 6)])) } }
-    var initial: LSTMState { (Tensor(shape: [2, 2], scalars: Self.h0), Tensor(shape: [2, 2], scalars: Self.c0)) }
+    var initial: RecurrentState { RecurrentState(h: Tensor(shape: [2, 2], scalars: Self.h0), c: Tensor(shape: [2, 2], scalars: Self.c0)) }
 
     func testMatchesPyTorch() throws {
         let (outputs, final) = try makeLSTM().run(inputs, initial: initial)

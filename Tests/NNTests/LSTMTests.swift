@@ -8,17 +8,17 @@ final class LSTMTests: XCTestCase {
     struct Fixture {
         let lstm: LSTM
         let inputs: [Tensor]
-        let initial: LSTMState
+        let initial: RecurrentState
         /// Fixed random weights for the checked scalar: one per output step, then h and c.
         let outputWeights: [Tensor]
-        let finalWeights: LSTMState
+        let finalWeights: (h: Tensor, c: Tensor)
 
         init(seed: UInt64) {
             var generator = RandomGenerator(seed: seed)
             lstm = LSTM(inputSize: 3, hiddenSize: 3, using: &generator)
             inputs = (0..<4).map { _ in Tensor.normal([2, 3], using: &generator, requiresGradient: true) }
-            initial = (Tensor.normal([2, 3], standardDeviation: 0.5, using: &generator, requiresGradient: true),
-                       Tensor.normal([2, 3], standardDeviation: 0.5, using: &generator, requiresGradient: true))
+            initial = RecurrentState(h: Tensor.normal([2, 3], standardDeviation: 0.5, using: &generator, requiresGradient: true),
+                                     c: Tensor.normal([2, 3], standardDeviation: 0.5, using: &generator, requiresGradient: true))
             outputWeights = (0..<4).map { _ in Tensor.uniform([2, 3], low: -1, high: 1, using: &generator) }
             finalWeights = (Tensor.uniform([2, 3], low: -1, high: 1, using: &generator),
                             Tensor.uniform([2, 3], low: -1, high: 1, using: &generator))
@@ -72,11 +72,10 @@ final class LSTMTests: XCTestCase {
         let lstm = fixture.lstm
         let (outputs, final) = lstm.run(fixture.inputs, initial: fixture.initial, lengths: [4, 2])
         func row(_ tensor: Tensor, _ index: Int) -> [Float] { tensor.slice(axis: 0, index..<(index + 1)).scalars }
-        func alone(_ index: Int, steps: Int) -> (outputs: [Tensor], final: LSTMState) {
+        func alone(_ index: Int, steps: Int) -> (outputs: [Tensor], final: RecurrentState) {
             withoutGradients {
                 let rows = fixture.inputs.prefix(steps).map { $0.slice(axis: 0, index..<(index + 1)) }
-                return lstm.run(rows, initial: (fixture.initial.h.slice(axis: 0, index..<(index + 1)),
-                                                fixture.initial.c.slice(axis: 0, index..<(index + 1))))
+                return lstm.run(rows, initial: fixture.initial.gatherRows([index]))
             }
         }
         let short = alone(1, steps: 2), long = alone(0, steps: 4)
@@ -116,7 +115,7 @@ final class LSTMTests: XCTestCase {
         }
     }
 
-    /// `step` (two GEMMs) and `run` (one GEMM on fused weights) are the same function.
+    /// `step` and `run` (which applies `step` with masks) are the same function.
     func testStepAgreesWithRun() {
         let fixture = Fixture(seed: 25)
         withoutGradients {
@@ -147,11 +146,11 @@ final class LSTMSequenceTests: XCTestCase {
             var generator = RandomGenerator(seed: 9)
             let lstm = LSTM(inputSize: 3, hiddenSize: 5, using: &generator)
             let inputs = Tensor.normal([12, 3], using: &generator, requiresGradient: true)
-            let initial = (Tensor.normal([3, 5], using: &generator, requiresGradient: true),
-                           Tensor.normal([3, 5], using: &generator, requiresGradient: true))
+            let initial = RecurrentState(h: Tensor.normal([3, 5], using: &generator, requiresGradient: true),
+                                         c: Tensor.normal([3, 5], using: &generator, requiresGradient: true))
             let weights = Tensor.uniform([12, 5], low: -1, high: 1, using: &generator)
             let finalWeights = Tensor.uniform([3, 5], low: -1, high: 1, using: &generator)
-            func loss(_ outputs: Tensor, _ final: LSTMState) -> Tensor {
+            func loss(_ outputs: Tensor, _ final: RecurrentState) -> Tensor {
                 (outputs * weights).sum() + (final.h * finalWeights).sum() + (final.c * finalWeights * 0.5).sum()
             }
             let fused = lstm.sequence(inputs, steps: 4, initial: initial, lengths: lengths)
@@ -161,7 +160,7 @@ final class LSTMSequenceTests: XCTestCase {
             let stepwiseLoss = loss(Tensor.concatenate(stepwise.outputs, axis: 0), stepwise.final)
             XCTAssertEqual(fusedLoss.scalar, stepwiseLoss.scalar, accuracy: 1e-4)
             let fusedGradients = fusedLoss.backward(), stepwiseGradients = stepwiseLoss.backward()
-            for (name, variable) in [("inputs", inputs), ("h0", initial.0), ("c0", initial.1)] + lstm.namedParameters.map({ ($0.name, $0.tensor) }) {
+            for (name, variable) in [("inputs", inputs), ("h0", initial.h), ("c0", initial.c)] + lstm.namedParameters.map({ ($0.name, $0.tensor) }) {
                 let expected = stepwiseGradients[variable]!.scalars, found = fusedGradients[variable]!.scalars
                 for (e, f) in zip(expected, found) {
                     XCTAssertEqual(e, f, accuracy: 1e-4 + 1e-3 * abs(e), "\(name), lengths \(String(describing: lengths))")

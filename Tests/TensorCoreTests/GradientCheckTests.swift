@@ -83,6 +83,14 @@ final class GradientCheckTests: XCTestCase {
             Tensor.lstmRecurrence(projected: $0[0], initialHidden: $0[1], initialCell: $0[2], hiddenWeight: $0[3] * 0.5,
                                   steps: 3, lengths: [3, 1, 0])
         },
+        // T = 3 steps of N = 3 rows, H = 2: projected inputs [T·N, 3H], h₀, W_hh [3H, H], b_hh [3H].
+        GradientCase("gru recurrence", [[9, 6], [3, 2], [6, 2], [6]]) {
+            Tensor.gruRecurrence(projected: $0[0], initialHidden: $0[1], hiddenWeight: $0[2] * 0.5, hiddenBias: $0[3], steps: 3)
+        },
+        GradientCase("gru recurrence, padded", [[9, 6], [3, 2], [6, 2], [6]]) {
+            Tensor.gruRecurrence(projected: $0[0], initialHidden: $0[1], hiddenWeight: $0[2] * 0.5, hiddenBias: $0[3],
+                                 steps: 3, lengths: [3, 1, 0])
+        },
         GradientCase("matmul Aᵀ", [[4, 3], [4, 5]]) { $0[0].matmul($0[1], transposeSelf: true) },
         GradientCase("matmul Bᵀ", [[3, 4], [5, 4]]) { $0[0].matmul($0[1], transposeOther: true) },
         GradientCase("matmul AᵀBᵀ", [[4, 3], [5, 4]]) { $0[0].matmul($0[1], transposeSelf: true, transposeOther: true) },
