@@ -3,6 +3,21 @@ import XCTest
 
 /// Bad input gives one clear sentence naming the culprit, a non-zero exit, and damages nothing.
 final class BadInputTests: XCTestCase {
+    /// Every folder a test made, removed when it ends.
+    private var folders: [URL] = []
+
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(at: folder) }
+        folders = []
+    }
+
+    /// A fresh temporary folder that is removed after the test.
+    func temporaryFolder() throws -> URL {
+        let folder = try CLIHarness.temporaryFolder()
+        folders.append(folder)
+        return folder
+    }
+
     func assertFails(_ arguments: [String], mentioning fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try CLIHarness.run(arguments)
         XCTAssertNotEqual(result.status, 0, "expected failure for \(arguments)", file: file, line: line)
@@ -13,12 +28,12 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMissingDataFolder() throws {
-        let out = try CLIHarness.temporaryFolder().appendingPathComponent("run")
+        let out = try temporaryFolder().appendingPathComponent("run")
         try assertFails(["train", "vae", "--data", "/nonexistent/mnist", "--out", out.path], mentioning: ["/nonexistent/mnist"])
     }
 
     func testWrongMagicAndTruncatedFiles() throws {
-        let folder = try CLIHarness.temporaryFolder()
+        let folder = try temporaryFolder()
         for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
             try Data("<!DOCTYPE html>".utf8).write(to: folder.appendingPathComponent(name))
         }
@@ -31,7 +46,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnknownFlagValues() throws {
-        let out = try CLIHarness.temporaryFolder().appendingPathComponent("run")
+        let out = try temporaryFolder().appendingPathComponent("run")
         try assertFails(["train", "vae", "--likelihood", "poisson", "--out", out.path], mentioning: ["--likelihood", "poisson"])
         try assertFails(["train", "vae", "--pixels", "grey", "--out", out.path], mentioning: ["--pixels"])
         try assertFails(["train", "vae", "--hidden", "400,x", "--out", out.path], mentioning: ["--hidden"])
@@ -39,7 +54,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testExistingRunFolderIsNotOverwritten() throws {
-        let out = try CLIHarness.temporaryFolder()
+        let out = try temporaryFolder()
         let marker = out.appendingPathComponent("notes.txt")
         try Data("mine".utf8).write(to: marker)
         try assertFails(["train", "vae", "--out", out.path], mentioning: ["already exists", "--resume"])
@@ -47,7 +62,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testCommandsOnAFolderThatIsNotARun() throws {
-        let folder = try CLIHarness.temporaryFolder()
+        let folder = try temporaryFolder()
         try assertFails(["eval", folder.path], mentioning: ["config.json"])
         try assertFails(["sample", "/nonexistent/run"], mentioning: ["/nonexistent/run"])
         try Data(#"{"model": "pixelcnn"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
@@ -57,7 +72,8 @@ final class BadInputTests: XCTestCase {
     func testCorruptCheckpointIsReportedAndLeftAlone() throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
         let data = try CLIHarness.smallFashionMNIST(train: 100, test: 50)
-        let run = try CLIHarness.temporaryFolder().appendingPathComponent("run")
+        folders.append(data)
+        let run = try temporaryFolder().appendingPathComponent("run")
         let trained = try CLIHarness.run(["train", "vae", "--data", data.path, "--hidden", "16", "--latent", "2", "--epochs", "1",
                                           "--threads", "1", "--out", run.path])
         XCTAssertEqual(trained.status, 0, trained.errors)
