@@ -29,6 +29,8 @@ public struct FortunesCorpus: Sendable {
     public static let defaultSeed: UInt64 = 1234
     /// Sentence lengths kept, in tokens: the reference's defaults.
     public static let defaultLengthRange = 3...40
+    /// How every sentence is cut: the reference's pattern rule on lowercased text.
+    public static let tokenizer = Tokenizer(rule: .pattern, lowercases: true)
     /// What to tell someone whose fortune folder is missing.
     static let installHint = "`apt-get install fortunes` provides it"
 
@@ -55,7 +57,7 @@ public struct FortunesCorpus: Sendable {
     public init(directory: URL = FortunesCorpus.defaultDirectory, seed: UInt64 = FortunesCorpus.defaultSeed,
                 lengthRange: ClosedRange<Int> = FortunesCorpus.defaultLengthRange) throws(TextDataError) {
         let files = try Self.fortuneFiles(in: directory)
-        let tokenizer = Tokenizer(rule: .pattern, lowercases: true)
+        let tokenizer = Self.tokenizer
         var entryCount = 0, rawSentenceCount = 0
         var seen = Set<ExactText>()
         var sentences: [[String]] = []

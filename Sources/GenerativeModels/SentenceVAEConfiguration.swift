@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NN
 import TensorCore
@@ -18,10 +19,17 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     public var testFile: String?
     /// "lines" (one sentence per line) or "running-text" for a text file.
     public var splitting = "lines"
+    /// How a text file is cut into tokens (the fortunes corpus has its own pipeline): the
+    /// reference's pattern rule on lowercased text unless told otherwise. Absent (nil) in configs
+    /// written before the option; read it through ``textTokenizer``.
+    public var tokenizer: Tokenizer? = Tokenizer()
     /// Longest training sentence in tokens; longer ones are left out.
     public var maximumLength = 40
     /// Occurrences a training word needs to get an id.
     public var minimumCount = 2
+    /// The most ids the vocabulary may hold, special tokens included (the most frequent words
+    /// win); nil for no limit.
+    public var maximumVocabularySize: Int?
     /// "lstm" or "gru", for encoder and decoder; absent (nil) in configs written before the GRU
     /// option, which all describe LSTMs. Read it through ``recurrentCell``.
     public var cell: RecurrentCell? = .lstm
@@ -52,6 +60,9 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
 
     /// Whether the model has an encoder and a latent code.
     public var isVariational: Bool { model == "sentence-vae" }
+
+    /// The tokenizer of a text file's sentences, and of sentences typed on the command line.
+    public var textTokenizer: Tokenizer { data == "fortunes" ? FortunesCorpus.tokenizer : tokenizer ?? Tokenizer() }
 
     /// The recurrent layer of encoder and decoder.
     public var recurrentCell: RecurrentCell { cell ?? .lstm }

@@ -20,7 +20,7 @@ enum SentenceDataSource {
             guard let splitting = SentenceSplitting(rawValue: configuration.splitting == "running-text" ? "runningText" : configuration.splitting) else {
                 throw CommandError("--splitting must be lines or running-text, not '\(configuration.splitting)'.")
             }
-            let reading = SentenceCorpus.Reading(splitting: splitting)
+            let reading = SentenceCorpus.Reading(splitting: splitting, tokenizer: configuration.textTokenizer)
             let heldOut: SentenceCorpus.HeldOut = configuration.validationFile.map {
                 .files(validation: URL(fileURLWithPath: $0), test: configuration.testFile.map { URL(fileURLWithPath: $0) })
             } ?? .carved(validationFraction: 0.05, testFraction: 0.05, seed: configuration.seed)
@@ -38,7 +38,8 @@ enum SentenceDataSource {
     /// The splits encoded with `vocabulary`, or with a new vocabulary of the training split.
     static func load(_ configuration: SentenceVAEConfiguration, vocabulary: Vocabulary? = nil) throws -> EncodedSentences {
         let corpus = try self.corpus(configuration)
-        let words = vocabulary ?? Vocabulary(training: corpus.training, minimumCount: configuration.minimumCount)
+        let words = vocabulary ?? Vocabulary(training: corpus.training, minimumCount: configuration.minimumCount,
+                                             maximumSize: configuration.maximumVocabularySize)
         return EncodedSentences(corpus, vocabulary: words)
     }
 }

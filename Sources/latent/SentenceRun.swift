@@ -56,7 +56,7 @@ struct SentenceRun {
 
     /// A sentence typed on the command line, tokenized as the run's corpus was, as ids.
     func encode(_ text: String, argument: String) throws -> [Int] {
-        let tokens = Tokenizer().tokens(in: text)
+        let tokens = configuration.textTokenizer.tokens(in: text)
         guard !tokens.isEmpty else { throw CommandError("\(argument) holds no words: '\(text)'.") }
         return vocabulary.encode(tokens)
     }

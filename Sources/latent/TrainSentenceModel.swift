@@ -11,8 +11,13 @@ struct SentenceTrainingOptions: ParsableArguments {
     @Option(help: "Validation file for a text --data (default: 5% carved out of it).") var valid: String?
     @Option(help: "Test file for a text --data (default: 5% carved out of it).") var test: String?
     @Option(help: "How a text file is cut into sentences: lines or running-text.") var splitting = "lines"
+    @Option(help: "How a text --data is cut into tokens: pattern (words, apostrophes inside words, single other characters) or whitespace (already tokenized text).")
+    var tokens = "pattern"
+    @Flag(help: "Keep the case of a text --data (default: lowercase it).") var keepCase = false
     @Option(help: "Longest training sentence, in tokens.") var maxLength = 40
     @Option(help: "Occurrences a word needs to get into the vocabulary.") var minCount = 2
+    @Option(help: "Largest vocabulary, the four special tokens included; the most frequent words are kept (default: no limit).")
+    var maxVocab: Int?
     @Option(help: "Word embedding width.") var embedding = 256
     @Option(help: "Recurrent layer of encoder and decoder: lstm or gru.") var cell = "lstm"
     @Option(help: "Recurrent hidden width.") var hidden = 256
@@ -45,6 +50,15 @@ struct SentenceTrainingOptions: ParsableArguments {
             throw CommandError("--splitting must be lines or running-text, not '\(splitting)'.")
         }
         configuration.splitting = splitting
+        guard let rule = Tokenizer.Rule(rawValue: tokens) else { throw CommandError("--tokens must be pattern or whitespace, not '\(tokens)'.") }
+        if data == "fortunes", rule != .pattern || keepCase {
+            throw CommandError("--tokens and --keep-case go with a text file as --data; the fortunes corpus is tokenized as the reference does it.")
+        }
+        configuration.tokenizer = Tokenizer(rule: rule, lowercases: !keepCase)
+        if let maxVocab, maxVocab <= Vocabulary.specialTokens.count {
+            throw CommandError("--max-vocab must leave room for words beside the \(Vocabulary.specialTokens.count) special tokens, not \(maxVocab).")
+        }
+        configuration.maximumVocabularySize = maxVocab
         guard let recurrentCell = RecurrentCell(rawValue: cell) else {
             throw CommandError("--cell must be lstm or gru, not '\(cell)'.")
         }

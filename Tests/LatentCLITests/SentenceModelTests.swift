@@ -86,6 +86,43 @@ final class SentenceModelTests: XCTestCase {
         }
     }
 
+    /// --keep-case and --tokens whitespace reach the vocabulary and the commands that read
+    /// typed sentences; --max-vocab caps the vocabulary at the most frequent words.
+    func testTokenizationAndVocabularyFlags() throws {
+        let workspace = try CLIHarness.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let lines = (0..<200).map { ["The <unk> Cat sees a dog .", "a Dog's ball rolls .", "The cat sleeps ."][$0 % 3] }
+        let corpus = workspace.appendingPathComponent("cased.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        func vocabulary(_ run: URL) throws -> [String] {
+            try String(contentsOf: run.appendingPathComponent("vocabulary.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let cased = workspace.appendingPathComponent("cased")
+        let trained = try CLIHarness.run(["train", "rnnlm", "--data", corpus.path, "--epochs", "1", "--keep-case",
+                                          "--tokens", "whitespace", "--out", cased.path] + Self.smallModel)
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        let words = try vocabulary(cased)
+        for word in ["The", "Cat", "Dog's", "cat"] { XCTAssert(words.contains(word), "\(word) not in \(words)") }
+        XCTAssertFalse(words.contains("the"), "the text was lowercased: \(words)")
+        XCTAssertEqual(words.filter { $0 == "<unk>" }.count, 1, "a whitespace-tokenized <unk> is the unknown token, not a word")
+
+        let capped = workspace.appendingPathComponent("capped")
+        XCTAssertEqual(try CLIHarness.run(["train", "rnnlm", "--data", corpus.path, "--epochs", "1", "--max-vocab", "8",
+                                           "--out", capped.path] + Self.smallModel).status, 0)
+        let cappedWords = try vocabulary(capped)
+        XCTAssertEqual(cappedWords.count, 8)
+        XCTAssertEqual(Array(cappedWords[4...]), [".", "a", "cat", "the"], "the most frequent words, ties by code point")
+
+        let refused = try CLIHarness.run(["train", "rnnlm", "--data", "fortunes", "--keep-case",
+                                          "--out", workspace.appendingPathComponent("f").path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssert(refused.errors.contains("--keep-case"), refused.errors)
+        let tooSmall = try CLIHarness.run(["train", "rnnlm", "--data", corpus.path, "--max-vocab", "4",
+                                           "--out", workspace.appendingPathComponent("s").path])
+        XCTAssertNotEqual(tooSmall.status, 0)
+        XCTAssert(tooSmall.errors.contains("--max-vocab"), tooSmall.errors)
+    }
+
     func testResumedRunEndsWithTheSameWeights() throws {
         let workspace = try CLIHarness.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: workspace) }
