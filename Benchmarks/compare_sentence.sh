@@ -62,7 +62,7 @@ for round in $(seq 1 "$ROUNDS"); do
   latent_peak=$(sed -n 's/^peak resident memory: \([0-9.]*\).*/\1/p' "$LOGS/latent-$round.txt")
   for model in sentence-vae rnnlm; do
     file=$LOGS/torch-$([[ $model == rnnlm ]] && echo rnnlm || echo vae)-$round.txt
-    ours=$(awk -v m="$model" '$1 == m { print $2 }' "$LOGS/latent-$round.txt")
+    ours=$(awk -v m="$model" '$1 == m && $2 == "LSTM" { print $3 }' "$LOGS/latent-$round.txt")
     theirs=$(sed -n 's/.*median tokens\/s: \([0-9]*\).*/\1/p' "$file")
     torch_peak=$(sed -n 's/.*peak RSS (whole run[^:]*: \([0-9.]*\) MiB.*/\1/p' "$file")
     ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')

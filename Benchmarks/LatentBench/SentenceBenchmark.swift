@@ -1,10 +1,12 @@
 import Datasets
 import Foundation
 import GenerativeModels
+import NN
 import TensorCore
 
-/// Training speed of the sentence VAE and its LSTM language model on the fortunes corpus, with
-/// the reference configuration (embedding 256, LSTM 256, latent 32, batch 32): the first
+/// Training speed of the sentence VAE and its language model on the fortunes corpus, with the
+/// reference configuration (embedding 256, LSTM 256, latent 32, batch 32), then both again with
+/// GRUs (which the reference has no counterpart of): the first
 /// `batches` updates of epoch 1, timed as a whole, in target tokens (words + <eos>) per second —
 /// the figure `sentence_vae_torch.py --max-batches N` prints for PyTorch.
 enum SentenceBenchmark {
@@ -14,10 +16,12 @@ enum SentenceBenchmark {
         splits.training.removeAll { $0.count > 40 }
         let data = EncodedSentences(splits, vocabulary: Vocabulary(training: splits.training))
         print("\n## sentence models, fortunes (\(data.training.count) training sentences, vocabulary \(data.vocabulary.count)), first \(batches) batches")
-        printRow(["model", "tokens/s", "seconds", "tokens"], widths: [14, 10, 9, 8])
-        for model in ["sentence-vae", "rnnlm"] {
+        printRow(["model", "cell", "tokens/s", "seconds", "tokens"], widths: [14, 6, 10, 9, 8])
+        let runs = RecurrentCell.allCases.flatMap { cell in ["sentence-vae", "rnnlm"].map { (cell: cell, model: $0) } }
+        for (cell, model) in runs {
             var configuration = SentenceVAEConfiguration()
             configuration.model = model
+            configuration.cell = cell
             configuration.keepRate = model == "rnnlm" ? 1 : 0.75
             let training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count)
             var done = 0
@@ -25,7 +29,8 @@ enum SentenceBenchmark {
                 _ = training.trainEpoch(on: data.training, shouldStop: { done >= batches }) { count, _ in done = count }
             }
             let tokens = training.running.tokens
-            printRow([model, format(Double(tokens) / seconds, 0), format(seconds, 1), String(tokens)], widths: [14, 10, 9, 8])
+            printRow([model, cell.displayName, format(Double(tokens) / seconds, 0), format(seconds, 1), String(tokens)],
+                     widths: [14, 6, 10, 9, 8])
         }
     }
 }
