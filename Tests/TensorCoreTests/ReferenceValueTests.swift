@@ -164,6 +164,23 @@ extension ReferenceValueTests {
         XCTAssertLessThan(worst, 3e-7)
         XCTAssertEqual(FastMath.squareRoot(0), 0)
     }
+
+    /// The eight-lane square root (Adam's) against libm, lane by lane, zero included.
+    func testEightLaneSquareRootIsAccurate() {
+        var worst: Double = 0
+        var x: Float = 1e-30
+        while x < 1e30 {
+            let values = SIMD8<Float>(0, x, 1.37 * x, 2.9 * x, 7.3 * x, 4 * x, 9.99 * x, 5.5 * x)
+            let roots = FastMath.squareRoot(values)
+            XCTAssertEqual(roots[0], 0)
+            for lane in 1..<8 {
+                let exact = Foundation.sqrt(Double(values[lane]))
+                worst = Swift.max(worst, Swift.abs(Double(roots[lane]) - exact) / exact)
+            }
+            x *= 10
+        }
+        XCTAssertLessThan(worst, 3e-7)
+    }
 }
 
 extension ReferenceValueTests {
