@@ -30,16 +30,8 @@ public final class GRU: RecurrentLayer {
     ///   - hiddenSize: H, the width of the hidden state.
     ///   - generator: draws every parameter from U(−1/√H, 1/√H), as PyTorch does for its RNNs.
     public init(inputSize: Int, hiddenSize: Int, using generator: inout RandomGenerator) {
-        precondition(inputSize > 0 && hiddenSize > 0,
-                     "GRU: sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
-        let bound = 1 / Float(hiddenSize).squareRoot()
-        func draw(_ shape: Shape) -> Tensor {
-            .uniform(shape, low: -bound, high: bound, using: &generator, requiresGradient: true)
-        }
-        inputWeight = draw([3 * hiddenSize, inputSize])
-        hiddenWeight = draw([3 * hiddenSize, hiddenSize])
-        inputBias = draw([3 * hiddenSize])
-        hiddenBias = draw([3 * hiddenSize])
+        (inputWeight, hiddenWeight, inputBias, hiddenBias) =
+            RecurrentParameters.draw(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, layer: "GRU", using: &generator)
     }
 
     /// E, the width of each step's input.

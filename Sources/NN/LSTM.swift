@@ -30,16 +30,8 @@ public final class LSTM: RecurrentLayer {
     ///   - hiddenSize: H, the width of the hidden and cell states.
     ///   - generator: draws every parameter from U(−1/√H, 1/√H), as PyTorch does for its RNNs.
     public init(inputSize: Int, hiddenSize: Int, using generator: inout RandomGenerator) {
-        precondition(inputSize > 0 && hiddenSize > 0,
-                     "LSTM: sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
-        let bound = 1 / Float(hiddenSize).squareRoot()
-        func draw(_ shape: Shape) -> Tensor {
-            .uniform(shape, low: -bound, high: bound, using: &generator, requiresGradient: true)
-        }
-        inputWeight = draw([4 * hiddenSize, inputSize])
-        hiddenWeight = draw([4 * hiddenSize, hiddenSize])
-        inputBias = draw([4 * hiddenSize])
-        hiddenBias = draw([4 * hiddenSize])
+        (inputWeight, hiddenWeight, inputBias, hiddenBias) =
+            RecurrentParameters.draw(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, layer: "LSTM", using: &generator)
     }
 
     /// E, the width of each step's input.

@@ -131,6 +131,23 @@ extension RecurrentLayer {
     }
 }
 
+/// The parameters of a gated recurrent layer in PyTorch's layout, drawn as PyTorch draws them.
+enum RecurrentParameters {
+    /// W_ih [G·H, E], W_hh [G·H, H], b_ih [G·H] and b_hh [G·H] for G gates, every value from
+    /// U(−1/√H, 1/√H), drawn in that order.
+    static func draw(gates: Int, inputSize: Int, hiddenSize: Int, layer: String, using generator: inout RandomGenerator)
+        -> (inputWeight: Tensor, hiddenWeight: Tensor, inputBias: Tensor, hiddenBias: Tensor) {
+        precondition(inputSize > 0 && hiddenSize > 0,
+                     "\(layer): sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        func draw(_ shape: Shape) -> Tensor {
+            .uniform(shape, low: -bound, high: bound, using: &generator, requiresGradient: true)
+        }
+        let rows = gates * hiddenSize
+        return (draw([rows, inputSize]), draw([rows, hiddenSize]), draw([rows]), draw([rows]))
+    }
+}
+
 /// Which rows of a padded batch are still inside their sequence at each step.
 struct SequenceMask {
     let lengths: [Int]
