@@ -22,7 +22,9 @@ enum SentenceBenchmark {
             var configuration = SentenceVAEConfiguration()
             configuration.model = model
             configuration.cell = cell
+            // The reference trainer's setup, which PyTorch's figures are for.
             configuration.keepRate = model == "rnnlm" ? 1 : 0.75
+            configuration.freeBits = 0
             let training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count)
             var done = 0
             let seconds = Timing.seconds {

@@ -6,9 +6,15 @@ import TensorCore
 /// Everything needed to rebuild a sentence VAE or its RNN language-model baseline and their data
 /// pipeline: what a text run folder's config.json holds.
 ///
-/// Defaults follow the reference trainer (`sentence_vae_torch.py`): embedding 256, LSTM 256,
-/// latent 32, batch 32, Adam 1e-3, gradient norm clipped to 5, word keep rate 0.75, sigmoid KL
-/// annealing, training sentences of at most 40 tokens, words seen at least twice.
+/// Defaults follow the reference trainer (`sentence_vae_torch.py`) — embedding 256, LSTM 256,
+/// latent 32, batch 32, Adam 1e-3, gradient norm clipped to 5, sigmoid KL annealing, training
+/// sentences of at most 40 tokens, words seen at least twice — except how posterior collapse is
+/// fought: free bits of 0.05 nats per latent dimension and no word dropout, where the reference
+/// drops a quarter of the decoder's input words. On the fortunes corpus after 3 epochs that took
+/// the test perplexity (from the ELBO) from 118.0 to 109.6, against the language model's 104.9,
+/// with more KL (1.97 nats against 1.72) and all 32 units active instead of 20: word dropout
+/// weakens the decoder for good, while free bits only keep the encoder from being pushed to say
+/// nothing.
 public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     /// "sentence-vae", or "rnnlm" for the decoder alone with no latent code.
     public var model = "sentence-vae"
@@ -40,12 +46,12 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     /// its initial state.
     public var latentAtEveryStep = false
     /// k, the probability that a decoder input word is kept in training; 0 is historyless decoding.
-    public var keepRate: Double = 0.75
+    public var keepRate: Double = 1
     public var beta: BetaSchedule = .sigmoid(maximum: 1, midpoint: 1000, slope: 0.005)
     /// λ in nats per latent dimension: the training objective uses max(λ, KL_d) with KL_d averaged
     /// over the batch (Kingma et al. 2016), so the optimizer gains nothing by pushing a dimension's
     /// KL below λ. 0 turns it off. Reported KL figures are always the true KL.
-    public var freeBits: Float = 0
+    public var freeBits: Float = 0.05
     /// Global gradient-norm bound; 0 for none.
     public var clipNorm: Float = 5
     public var learningRate: Float = 1e-3

@@ -23,12 +23,12 @@ struct SentenceTrainingOptions: ParsableArguments {
     @Option(help: "Recurrent hidden width.") var hidden = 256
     @Option(help: "Latent dimensions (sentence-vae).") var latent = 32
     @Flag(help: "Feed z to the decoder at every step, not only through its initial state.") var latentEveryStep = false
-    @Option(help: "Word keep rate k of the decoder input in training (0: historyless decoder; default 0.75 for sentence-vae, 1 for rnnlm).") var keepRate: Double?
+    @Option(help: "Word keep rate k of the decoder input in training (0: historyless decoder; the reference trainer uses 0.75).") var keepRate: Double = 1
     @Option(help: "KL weight β: the maximum, for schedules.") var beta: Float = 1
     @Option(help: "constant, linear, sigmoid or cyclical.") var betaSchedule = "sigmoid"
     @Option(help: "Warm-up steps (linear), midpoint step (sigmoid) or period (cyclical).") var betaSteps = 1000
     @Option(help: "Slope of the sigmoid β schedule.") var betaSlope: Float = 0.005
-    @Option(help: "Free bits λ, nats per latent dimension (0: off).") var freeBits: Float = 0
+    @Option(help: "Free bits λ, nats per latent dimension (0: off, as in the reference trainer).") var freeBits: Float = 0.05
     @Option(help: "KL per validation sentence (nats) below which two epochs in a row bring a posterior-collapse warning.")
     var collapseWarningKl: Double = 0.05
     @Option(help: "Gradient global-norm bound (0: no clipping).") var clip: Float = 5
@@ -70,9 +70,8 @@ struct SentenceTrainingOptions: ParsableArguments {
         (configuration.maximumLength, configuration.minimumCount) = (maxLength, minCount)
         (configuration.embeddingSize, configuration.hiddenSize, configuration.latentDimension) = (embedding, hidden, latent)
         configuration.latentAtEveryStep = latentEveryStep
-        let k = keepRate ?? (model == "rnnlm" ? 1 : 0.75)
-        guard k >= 0 && k <= 1 else { throw CommandError("--keep-rate must lie in [0, 1], not \(k).") }
-        configuration.keepRate = k
+        guard keepRate >= 0 && keepRate <= 1 else { throw CommandError("--keep-rate must lie in [0, 1], not \(keepRate).") }
+        configuration.keepRate = keepRate
         guard beta >= 0 else { throw CommandError("--beta must not be negative, not \(beta).") }
         guard betaSteps >= 1 else { throw CommandError("--beta-steps must be at least 1, not \(betaSteps).") }
         switch betaSchedule {
@@ -83,7 +82,7 @@ struct SentenceTrainingOptions: ParsableArguments {
         default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
         }
         guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
-        configuration.freeBits = freeBits
+        configuration.freeBits = model == "rnnlm" ? 0 : freeBits   // a language model has no KL to free
         guard collapseWarningKl >= 0 else { throw CommandError("--collapse-warning-kl must not be negative, not \(collapseWarningKl).") }
         configuration.collapseThreshold = collapseWarningKl
         guard clip >= 0 else { throw CommandError("--clip must not be negative, not \(clip).") }
