@@ -24,7 +24,7 @@ public enum Likelihood: Equatable, Sendable {
     public func negativeLogLikelihood(decoderOutput: Tensor, data: Tensor, logVariance: Tensor? = nil) -> Tensor {
         switch self {
         case .bernoulli:
-            return decoderOutput.binaryCrossEntropy(targets: data).sum(axis: 1)
+            return decoderOutput.binaryCrossEntropyRowSums(targets: data)
         case .gaussianFixed(let variance):
             let constant = 0.5 * Float(Foundation.log(2 * Double.pi * Double(variance)))
             return ((decoderOutput - data).squared() * (0.5 / variance) + constant).sum(axis: 1)

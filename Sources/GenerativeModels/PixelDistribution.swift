@@ -39,7 +39,7 @@ public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
                      "negativeLogLikelihood: logits \(logits.shape) do not fit images \(images.shape) under a \(self) distribution")
         switch self {
         case .bernoulli:
-            return logits.binaryCrossEntropy(targets: images).reshaped([count, pixels]).sum(axis: 1)
+            return logits.reshaped([count, pixels]).binaryCrossEntropyRowSums(targets: images.reshaped([count, pixels]))
         case .categorical(let levels):
             // One row of `levels` logits per pixel, in the images' pixel order.
             let rows = logits.permuted([0, 2, 3, 1]).reshaped([count * pixels, levels])

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Log-softmax, cross-entropy with integer labels, and binary cross-entropy on logits: all in the
-/// logits domain, where they are exact for large inputs.
+/// Log-softmax and cross-entropy with integer labels, in the logits domain, where they are exact
+/// for large inputs (binary cross-entropy has a file of its own).
 
 extension Tensor {
     /// log softmax along `axis`: x − logΣexp(x).
@@ -88,46 +88,4 @@ extension Tensor {
         }
         return largest + Foundation.log(lanes.sum())
     }
-
-    /// Binary cross-entropy of Bernoulli logits against targets in [0, 1], elementwise, in nats:
-    /// −[t·log σ(x) + (1−t)·log(1−σ(x))] = max(x, 0) − x·t + log(1 + e^(−|x|)).
-    ///
-    /// - Parameters:
-    ///   - self: logits, any shape.
-    ///   - targets: same shape.
-    /// - Returns: the same shape. VJPs: (σ(x) − t)·upstream for the logits, −x·upstream for targets.
-    public func binaryCrossEntropy(targets: Tensor) -> Tensor {
-        precondition(shape == targets.shape,
-                     "binaryCrossEntropy: logits \(shape) and targets \(targets.shape) differ")
-        let logits = self
-        let result = Tensor(shape: shape) { out in
-            Kernels.zip(logits.storage.buffer, targets.storage.buffer, into: out, BinaryCrossEntropyOnLogits())
-        }
-        return result.recorded(from: [logits, targets]) { context in
-            let g = context.upstream.storage.buffer
-            return [
-                context.needsGradient(0) ? Tensor(shape: logits.shape) { out in
-                    Kernels.zip3(g, logits.storage.buffer, targets.storage.buffer, into: out, BinaryCrossEntropyLogitGradient())
-                } : nil,
-                context.needsGradient(1) ? Tensor(shape: targets.shape) { out in
-                    Kernels.zip(g, logits.storage.buffer, into: out, BinaryCrossEntropyTargetGradient())
-                } : nil,
-            ]
-        }
-    }
-}
-
-/// (x, t) ↦ max(x, 0) − x·t + log(1 + e^(−|x|)).
-struct BinaryCrossEntropyOnLogits: BinaryFunction {
-    func callAsFunction(_ x: Float, _ t: Float) -> Float { Swift.max(x, 0) - x * t + FastMath.log1p(FastMath.exp(-Swift.abs(x))) }
-}
-
-/// (upstream, x, t) ↦ upstream · (σ(x) − t).
-struct BinaryCrossEntropyLogitGradient: TernaryFunction {
-    func callAsFunction(_ g: Float, _ x: Float, _ t: Float) -> Float { g * (Sigmoid().value(x) - t) }
-}
-
-/// (upstream, x) ↦ −upstream · x.
-struct BinaryCrossEntropyTargetGradient: BinaryFunction {
-    func callAsFunction(_ g: Float, _ x: Float) -> Float { -g * x }
 }

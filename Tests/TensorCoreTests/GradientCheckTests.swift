@@ -147,6 +147,10 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("binary cross-entropy", [[3, 4], [3, 4]]) { inputs in
             inputs[0].binaryCrossEntropy(targets: (inputs[1] * 0.25 + 0.5))
         },
+        // Wider than 8 columns, so both the eight-lane part of the row sum and its tail count.
+        GradientCase("binary cross-entropy row sums", [[3, 11], [3, 11]]) { inputs in
+            inputs[0].binaryCrossEntropyRowSums(targets: (inputs[1] * 0.25 + 0.5))
+        },
     ]
 
     func testEveryOpMatchesCentralDifferences() {

@@ -28,6 +28,10 @@ final class ReferenceValueTests: XCTestCase {
         let logits = Tensor(shape: [5], scalars: [-100, -3, 0, 2.5, 100])
         let targets = Tensor(shape: [5], scalars: [0, 0.25, 1, 0.5, 0])
         assertClose(logits.binaryCrossEntropy(targets: targets).scalars, [0, 0.7985873, 0.6931472, 1.3288897, 100])
+        // The row-sum form on the same values, once as one row and once as five rows of one.
+        assertClose(logits.reshaped([1, 5]).binaryCrossEntropyRowSums(targets: targets.reshaped([1, 5])).scalars, [102.8206256])
+        assertClose(logits.reshaped([5, 1]).binaryCrossEntropyRowSums(targets: targets.reshaped([5, 1])).scalars,
+                    [0, 0.7985873, 0.6931472, 1.3288897, 100])
         assertClose(logits.logSigmoid().scalars, [-100, -3.0485873, -0.6931472, -0.0788897, 0])
         assertClose(logits.softplus().scalars, [0, 0.0485874, 0.6931472, 2.5788898, 100])
         XCTAssert(logits.sigmoid().scalars.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
