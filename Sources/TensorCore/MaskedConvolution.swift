@@ -32,14 +32,7 @@ extension Tensor {
         let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
         if ShiftedTapConvolution.applies(to: geometry) {
             // Enough input channels for one GEMM per live tap: no column matrix at all.
-            let layout = LiveTapLayout(weight: weight.shape, mask: mask, order: .tapMajor)
-            let kernel = layout.gather(weight)
-            let convolution = ShiftedTapConvolution(geometry: geometry)
-            return convolution.forward(x, kernel: kernel, bias: bias).recorded(from: operands) { context in
-                let (input, live) = convolution.backward(x, kernel: kernel, upstream: context.upstream,
-                                                         needsInput: context.needsGradient(0), needsKernel: context.needsGradient(1))
-                return Self.maskedGradients(input: input, live: live, layout: layout, x: x, hasBias: bias != nil, context: context)
-            }
+            return ShiftedTapConvolution(geometry: geometry).record(x, weight: weight, bias: bias, mask: mask)
         }
         let layout = LiveTapLayout(weight: weight.shape, mask: mask, order: .channelMajor)
         let kernel = layout.gather(weight)

@@ -36,6 +36,18 @@ struct ShiftedTapConvolution {
     let runStart: Int, runLength: Int
     /// δ_t for each tap in ``taps``.
     let shifts: [Int]
+    /// The elementwise work folded into the copies in and out of the padded planes.
+    let fusion: Fusion
+
+    /// Elementwise ops around the convolution that ride along with the plane copies, which touch
+    /// every element anyway: PixelCNN's residual block x + conv(relu(x)) becomes one op.
+    struct Fusion {
+        /// Convolve relu(x) instead of x. Backward, the input gradient is masked by x > 0.
+        var reluInput = false
+        /// Add x to the output (output channels = input channels). Backward, the upstream
+        /// gradient is added to the input gradient.
+        var residual = false
+    }
 
     /// Input channels below which a masked convolution keeps im2col: each per-tap GEMM has K = C.
     /// Task-local so tests can send small layers through this path.
@@ -55,9 +67,12 @@ struct ShiftedTapConvolution {
             && g.paddingHeight == g.kernelHeight / 2 && g.paddingWidth == g.kernelWidth / 2
     }
 
-    init(geometry g: ConvolutionGeometry) {
+    init(geometry g: ConvolutionGeometry, fusion: Fusion = Fusion()) {
         precondition(Self.fits(g), "ShiftedTapConvolution: not the geometry of a stride-1 masked convolution")
+        precondition(!fusion.residual || g.inputChannels == g.outputChannels,
+                     "ShiftedTapConvolution: a residual needs as many output channels as input channels")
         geometry = g
+        self.fusion = fusion
         taps = g.liveTaps ?? []
         paddedWidth = g.inputWidth + g.paddingWidth
         paddedPlane = (g.inputHeight + 2 * g.paddingHeight) * paddedWidth + 2 * g.paddingWidth
@@ -67,7 +82,8 @@ struct ShiftedTapConvolution {
         shifts = taps.map { tap in (tap / kW - pH) * width + (tap % kW - pW) }
     }
 
-    /// y = Σ_t W_t · shift_t(x) + bias, [N, O, H, W].
+    /// y = Σ_t W_t · shift_t(a) + bias (+ x), [N, O, H, W], where a = x or, with
+    /// ``Fusion/reluInput``, relu(x), and x is added when ``Fusion/residual``.
     ///
     /// - Parameters:
     ///   - x: [N, C, H, W].
@@ -84,7 +100,8 @@ struct ShiftedTapConvolution {
             runner.run { worker, _, images in
                 let (padded, result) = (inputs[worker].pointer, outputs[worker].pointer)
                 for image in images {
-                    this.pad(x.storage.pointer + image * g.inputChannels * g.inputPlane, channels: g.inputChannels, into: padded)
+                    let input = x.storage.pointer + image * g.inputChannels * g.inputPlane
+                    this.pad(input, channels: g.inputChannels, relu: this.fusion.reluInput, into: padded)
                     for (index, shift) in this.shifts.enumerated() {
                         BLAS.gemm(transposeA: false, transposeB: false, m: g.outputChannels, n: this.runLength, k: g.inputChannels,
                                   a: kernel.storage.pointer + index * g.inputChannels, lda: lda,
@@ -92,36 +109,45 @@ struct ShiftedTapConvolution {
                                   beta: index == 0 ? 0 : 1, c: result + this.runStart, ldc: plane)
                     }
                     this.unpad(result, channels: g.outputChannels, bias: bias?.storage.pointer,
-                               into: output + image * g.outputChannels * g.outputPlane)
+                               adding: this.fusion.residual ? input : nil, into: output + image * g.outputChannels * g.outputPlane)
                 }
             }
             withExtendedLifetime((inputs, outputs)) {}
         }
     }
 
-    /// The gradients of the input ([N, C, H, W], when `needsInput`) and of the kernel ([O, T·C],
-    /// when `needsKernel`) from the upstream gradient [N, O, H, W].
+    /// What ``backward(_:kernel:upstream:needs:)`` computes.
+    struct Needs {
+        var input: Bool, kernel: Bool, bias: Bool
+    }
+
+    /// The gradients of the input x ([N, C, H, W]), of the kernel ([O, T·C]) and of the bias
+    /// ([O]) from the upstream gradient G [N, O, H, W], each when needed. The bias gradient is
+    /// summed while G is copied into its padded planes, so it costs no pass of its own.
     func backward(_ x: Tensor, kernel: Tensor, upstream: Tensor,
-                  needsInput: Bool, needsKernel: Bool) -> (input: TensorStorage?, kernel: TensorStorage?) {
-        guard needsInput || needsKernel else { return (nil, nil) }
+                  needs: Needs) -> (input: TensorStorage?, kernel: TensorStorage?, bias: TensorStorage?) {
+        guard needs.input || needs.kernel || needs.bias else { return (nil, nil, nil) }
         let g = geometry, this = self
         let runner = RoundRunner(g)
         let (lda, plane, kernelWidth) = (taps.count * g.inputChannels, paddedPlane, taps.count * g.inputChannels)
         let gradients = makeZeroedPlanes(channels: g.outputChannels, workers: runner.workers)
-        let inputs = needsKernel ? makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers) : []
-        let inputGradients = needsInput ? (0..<runner.workers).map { _ in TensorStorage(count: g.inputChannels * plane) } : []
-        let inputGradient = needsInput ? TensorStorage(count: x.elementCount) : nil
+        let inputs = needs.kernel ? makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers) : []
+        let inputGradients = needs.input ? (0..<runner.workers).map { _ in TensorStorage(count: g.inputChannels * plane) } : []
+        let inputGradient = needs.input ? TensorStorage(count: x.elementCount) : nil
         nonisolated(unsafe) let inputGradientPointer = inputGradient?.pointer
         // One sum per worker; zeroed, so every image accumulates (and an empty batch gives 0).
-        let kernelPartials = needsKernel ? runner.makePartialSums(count: g.outputChannels * kernelWidth) : []
+        let kernelPartials = needs.kernel ? runner.makePartialSums(count: g.outputChannels * kernelWidth) : []
+        let biasPartials = needs.bias ? runner.makePartialSums(count: g.outputChannels) : []
         runner.run { worker, _, images in
             let paddedGradient = gradients[worker].pointer
             for image in images {
-                this.pad(upstream.storage.pointer + image * g.outputChannels * g.outputPlane, channels: g.outputChannels,
+                let input = x.storage.pointer + image * g.inputChannels * g.inputPlane
+                let gradient = upstream.storage.pointer + image * g.outputChannels * g.outputPlane
+                this.pad(gradient, channels: g.outputChannels, summingInto: needs.bias ? biasPartials[worker].pointer : nil,
                          into: paddedGradient)
-                if needsKernel {   // dW_t += Gp[:, run] · Xp[:, run + δ_t]ᵀ
+                if needs.kernel {   // dW_t += Gp[:, run] · Xp[:, run + δ_t]ᵀ
                     let padded = inputs[worker].pointer
-                    this.pad(x.storage.pointer + image * g.inputChannels * g.inputPlane, channels: g.inputChannels, into: padded)
+                    this.pad(input, channels: g.inputChannels, relu: this.fusion.reluInput, into: padded)
                     for (index, shift) in this.shifts.enumerated() {
                         BLAS.gemm(transposeA: false, transposeB: true, m: g.outputChannels, n: g.inputChannels, k: this.runLength,
                                   a: paddedGradient + this.runStart, lda: plane, b: padded + this.runStart + shift, ldb: plane,
@@ -136,56 +162,13 @@ struct ShiftedTapConvolution {
                                   b: paddedGradient + this.runStart - shift, ldb: plane,
                                   beta: index == 0 ? 0 : 1, c: result + this.runStart, ldc: plane)
                     }
-                    this.unpad(result, channels: g.inputChannels, bias: nil,
-                               into: inputGradientPointer + image * g.inputChannels * g.inputPlane)
+                    this.unpadGradient(result, channels: g.inputChannels, reluOf: this.fusion.reluInput ? input : nil,
+                                       adding: this.fusion.residual ? gradient : nil,
+                                       into: inputGradientPointer + image * g.inputChannels * g.inputPlane)
                 }
             }
         }
         withExtendedLifetime((gradients, inputs, inputGradients)) {}
-        return (inputGradient, runner.combine(kernelPartials))
-    }
-
-    // MARK: Padded planes
-
-    /// One zeroed buffer of `channels` padded planes per worker. ``pad(_:channels:into:)`` writes
-    /// only the interiors, so the borders stay zero for every image.
-    func makeZeroedPlanes(channels: Int, workers: Int) -> [TensorStorage] {
-        (0..<workers).map { _ in TensorStorage(repeating: 0, count: channels * paddedPlane) }
-    }
-
-    /// Copies `channels` planes [H, W] into the interiors of as many padded planes.
-    @inline(__always)
-    func pad(_ planes: UnsafePointer<Float>, channels: Int, into padded: UnsafeMutablePointer<Float>) {
-        let (height, width) = (geometry.inputHeight, geometry.inputWidth)
-        for channel in 0..<channels {
-            var source = planes + channel * height * width
-            var target = padded + channel * paddedPlane + runStart
-            for _ in 0..<height {
-                ShortRows.copy(source, to: target, count: width)
-                source += width
-                target += paddedWidth
-            }
-        }
-    }
-
-    /// Copies the interiors of `channels` padded planes into planes [H, W], adding `bias[c]` to
-    /// plane c when given.
-    @inline(__always)
-    func unpad(_ padded: UnsafePointer<Float>, channels: Int, bias: UnsafePointer<Float>?,
-               into planes: UnsafeMutablePointer<Float>) {
-        let (height, width) = (geometry.inputHeight, geometry.inputWidth)
-        for channel in 0..<channels {
-            var source = padded + channel * paddedPlane + runStart
-            var target = planes + channel * height * width
-            for _ in 0..<height {
-                if let bias {
-                    ShortRows.copy(source, adding: bias[channel], to: target, count: width)
-                } else {
-                    ShortRows.copy(source, to: target, count: width)
-                }
-                source += paddedWidth
-                target += width
-            }
-        }
+        return (inputGradient, runner.combine(kernelPartials), runner.combine(biasPartials))
     }
 }
