@@ -3,12 +3,18 @@
 ///
 /// The usual way (PyTorch's PixelCNN code) multiplies the weight by the mask and runs the full
 /// convolution, spending most of its work on zeros: a 3×3 mask B keeps 5 of 9 taps, a 7×7 mask A
-/// 24 of 49. Here im2col packs the T live taps only and one GEMM multiplies by the weight's live
-/// columns, so K = C·T instead of C·kH·kW (``Im2ColConvolution``):
-///   live    = W[:, :, live taps]              [O, C·T]
-///   y       = live · im2col_live(x) + b       [N, O, H, W]
-/// and backward: dlive = G · columnsᵀ scattered back into a zero [O, C, kH, kW] (dead taps get a
-/// zero gradient), dX = col2im(liveᵀ · G), db = Σ over images and pixels of G.
+/// 24 of 49. Here only the T live taps are multiplied, in one of two ways:
+/// - with at least ``ShiftedTapConvolution/minimumInputChannels`` input channels (PixelCNN's
+///   hidden layers), one GEMM per live tap over zero-bordered copies of the input planes
+///   (``ShiftedTapConvolution``), with no column matrix;
+/// - otherwise (a first layer over 1 channel, where a per-tap GEMM would have K = 1), im2col packs
+///   the live taps only and one GEMM multiplies by the weight's live columns, K = C·T instead of
+///   C·kH·kW (``Im2ColConvolution``):
+///     live    = W[:, :, live taps]              [O, C·T]
+///     y       = live · im2col_live(x) + b       [N, O, H, W]
+///   and backward: dlive = G · columnsᵀ, dX = col2im(liveᵀ · G), db = Σ over images and pixels of G.
+/// Either way the live-column gradient is scattered back into a zero [O, C, kH, kW]: dead taps get a
+/// zero gradient.
 
 extension Tensor {
     /// The convolution of a batch of images with `weight` restricted to the live taps of `mask`,
@@ -47,7 +53,7 @@ extension Tensor {
     }
 
     /// The gradients of [x, weight] or [x, weight, bias] from the input gradient and the kernel
-    /// matrix's gradient that either computation returns.
+    /// matrix's gradient of the im2col computation.
     private static func maskedGradients(input: TensorStorage?, live: TensorStorage?, layout: LiveTapLayout, x: Tensor,
                                         hasBias: Bool, context: BackwardContext) -> [Tensor?] {
         var gradients: [Tensor?] = [input.map { Tensor(shape: x.shape, storage: $0) }, live.map { layout.scatter($0) }]

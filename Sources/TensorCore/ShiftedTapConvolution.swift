@@ -21,9 +21,11 @@
 /// Against ``Im2ColConvolution``: OpenBLAS packs each shifted window straight from the padded
 /// plane, as it packs a column matrix anyway, so the column matrix (T times the input) is never
 /// written, kept for the backward pass, or summed back by col2im. The price is pW wasted GEMM
-/// columns per row (3.6% for a 3×3 kernel on 28×28). Measured on PixelCNN's 3×3 mask-B layer,
-/// 64 → 64 channels at 28×28, one image per GEMM, one thread: five 64×838×64 GEMMs forward took
-/// 27 ms per 64 images against 31 ms for the im2col GEMM (64×784×320) alone.
+/// columns per row (3.6% for a 3×3 kernel on 28×28). Measured for PixelCNN's 3×3 mask-B layer,
+/// 64 → 64 channels at 28×28, one image per GEMM, one thread, 64 images: the five per-tap GEMMs
+/// of the forward pass took 27 ms against 31 ms for the im2col GEMM (64×784×320) alone, before
+/// counting im2col; the weight-gradient GEMMs took as long as im2col's (33 against 31 ms) and the
+/// input-gradient GEMMs 25–27 ms against 22 ms plus col2im. PixelCNN's step: BENCHMARKS.md.
 /// With few input channels the per-tap GEMMs are too thin (K = C), so such layers keep im2col
 /// (``minimumInputChannels``).
 struct ShiftedTapConvolution {
