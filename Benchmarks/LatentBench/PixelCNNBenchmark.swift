@@ -52,6 +52,20 @@ enum PixelCNNBenchmark {
               + "fwd+bwd \(format(1 / forwardBackward.ratios[1], 3)), full step \(format(1 / step.ratios[1], 3))")
     }
 
+    /// Section `pixelcnn-step`: the training step alone, live taps only, every step's time
+    /// printed. Shorter than `pixelcnn`, for profiling and for comparing two builds in turn.
+    static func steps(repeats: Int) {
+        print("\n## PixelCNN training step, live taps, batch 128 (threads: \(ComputeThreads.count))")
+        var generator = RandomGenerator(seed: 1)
+        let model = PixelCNN(using: &generator)
+        let optimizer = Adam(parameters: model.namedParameters, learningRate: 1e-3)
+        let batch = PixelDistribution.bernoulli.quantized(Tensor.uniform([128, 1, 28, 28], low: 0.2, high: 1.2, using: &generator) - 0.5)
+        optimizer.step(model.loss(batch).backward())   // warm-up: buffers, pages, threads
+        let times = (0..<repeats).map { _ in Timing.seconds { optimizer.step(model.loss(batch).backward()) } }
+        print("step ms: " + times.map { format($0 * 1e3, 1) }.joined(separator: " "))
+        print("median \(format(times.sorted()[times.count / 2] * 1e3, 1)) ms, min \(format(times.min()! * 1e3, 1)) ms")
+    }
+
     /// 16 28×28 images drawn pixel by pixel from the reference architecture (untrained; the work
     /// does not depend on the weights): incrementally, and with 784 full forward passes.
     static func sampling(repeats: Int) {

@@ -3,7 +3,7 @@ import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
 ///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
-///     [pixelcnn] [pixelcnn-sample] [sentence]
+///     [pixelcnn] [pixelcnn-sample] [pixelcnn-step] [sentence]
 /// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, sentence the fortunes package). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -30,6 +30,7 @@ for section in sections {
     case "conv": ConvBenchmark.run(repeats: repeats)
     case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
+    case "pixelcnn-step": PixelCNNBenchmark.steps(repeats: repeats)
     case "sentence":
         do { try SentenceBenchmark.run(batches: repeats * 4) } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
@@ -41,7 +42,7 @@ for section in sections {
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample or sentence.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step or sentence.\n".utf8))
         exit(2)
     }
 }

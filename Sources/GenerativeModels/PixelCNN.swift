@@ -114,7 +114,11 @@ public final class PixelCNN: Module {
         let bias = { (index: Int) in self.classBiases.isEmpty ? nil : self.classBiases[index] }
         var h = Self.addingClassBias(inp!(images), bias(0), oneHot)
         for (index, layer) in res.enumerated() {
-            h = h + Self.addingClassBias(layer(h.relu()), bias(index + 1), oneHot)
+            if let classBias = bias(index + 1) {
+                h = h + Self.addingClassBias(layer(h.relu()), classBias, oneHot)
+            } else {
+                h = layer.residualBlock(h)   // h + layer(relu(h)), fused
+            }
         }
         return Self.addingClassBias(out(h.relu()), outClassBias, oneHot)
     }

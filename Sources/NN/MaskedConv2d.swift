@@ -66,4 +66,16 @@ public final class MaskedConv2d: Layer {
             input.conv2d(weight: weight * maskTensor, bias: bias, stride: (1, 1), padding: (mask.height / 2, mask.width / 2))
         }
     }
+
+    /// x + self(relu(x)), PixelCNN's residual block: [N, C, H, W] → [N, C, H, W] (inputs = outputs).
+    /// Over live taps one fused op (``Tensor/residualMaskedConv2d(weight:bias:mask:)``), which
+    /// saves the separate passes of the ReLU, the add and their VJPs; over full kernels the three ops.
+    public func residualBlock(_ x: Tensor) -> Tensor {
+        switch computation {
+        case .liveTaps:
+            x.residualMaskedConv2d(weight: weight, bias: bias, mask: mask)
+        case .fullKernel:
+            x + self(x.relu())
+        }
+    }
 }

@@ -16,14 +16,33 @@ enum BLAS {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                      beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+        gemm(GEMMLayout(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
+             alpha: alpha, a: a, b: b, beta: beta, c: c)
+    }
+
+    /// The same with explicit leading dimensions (floats between consecutive stored rows), for
+    /// matrices that are windows of larger buffers: the shifted planes of ``ShiftedTapConvolution``.
+    @inline(__always)
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        gemm(GEMMLayout(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc),
+             alpha: alpha, a: a, b: b, beta: beta, c: c)
+    }
+
+    static func gemm(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     beta: Float, c: UnsafeMutablePointer<Float>) {
         _ = BLASRuntime.configured
+        let (m, n, k) = (layout.m, layout.n, layout.k)
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             // An empty inner dimension contributes nothing; BLAS would reject lda = 0.
-            if beta == 0 { c.update(repeating: 0, count: m * n) } else { for i in 0..<(m * n) { c[i] *= beta } }
+            for row in 0..<m {
+                let line = c + row * layout.ldc
+                if beta == 0 { line.update(repeating: 0, count: n) } else { for j in 0..<n { line[j] *= beta } }
+            }
             return
         }
-        let layout = GEMMLayout(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
         let parts = splitting ? Swift.min(ComputeThreads.count, Swift.max(m, n) / minimumSplitSide) : 1
         guard parts > 1, 2 * m * n * k >= minimumSplitWork else {
             layout.multiply(rows: 0..<m, columns: 0..<n, alpha: alpha, a: a, b: b, beta: beta, c: c)
@@ -74,19 +93,40 @@ enum BLAS {
 struct GEMMLayout {
     let transposeA: Bool, transposeB: Bool
     let m: Int, n: Int, k: Int
+    /// Floats between consecutive stored rows of A, B and C.
+    let lda: Int, ldb: Int, ldc: Int
+
+    /// Densely stored matrices: each leading dimension is its stored row's length.
+    init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) {
+        self.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                  lda: transposeA ? m : k, ldb: transposeB ? k : n, ldc: n)
+    }
+
+    init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int) {
+        precondition(lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n) && ldc >= n,
+                     "GEMMLayout: leading dimensions \(lda), \(ldb), \(ldc) shorter than the rows of \(m)×\(n)×\(k)")
+        self.transposeA = transposeA
+        self.transposeB = transposeB
+        self.m = m
+        self.n = n
+        self.k = k
+        self.lda = lda
+        self.ldb = ldb
+        self.ldc = ldc
+    }
 
     /// C[rows, columns] = α·op(A)[rows, :]·op(B)[:, columns] + β·C[rows, columns].
     func multiply(rows: Range<Int>, columns: Range<Int>, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                   beta: Float, c: UnsafeMutablePointer<Float>) {
-        // Row i of op(A) starts at i·k in A, or is column i of the stored k×m matrix.
-        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * k)
-        // Column j of op(B) is column j of the stored k×n matrix, or row j of the stored n×k one.
-        let bStart = b + (transposeB ? columns.lowerBound * k : columns.lowerBound)
+        // Row i of op(A) is stored row i of A, or column i of the stored k×m matrix.
+        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * lda)
+        // Column j of op(B) is column j of the stored k×n matrix, or stored row j of the n×k one.
+        let bStart = b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound)
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(rows.count), Int32(columns.count), Int32(k), alpha,
-                    aStart, Int32(transposeA ? m : k),
-                    bStart, Int32(transposeB ? k : n),
-                    beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+                    aStart, Int32(lda),
+                    bStart, Int32(ldb),
+                    beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
     }
 }

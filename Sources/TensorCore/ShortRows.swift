@@ -47,6 +47,24 @@ enum ShortRows {
         }
     }
 
+    /// `target[t] = source[t] + shift` for t < count (a bias added on the way). No overlap.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Float>, adding shift: Float, to target: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 8 else {
+            for t in 0..<count { target[t] = source[t] + shift }
+            return
+        }
+        let last = count &- 8
+        let splat = SIMD8<Float>(repeating: shift)
+        let tail = load8(source, last) + splat
+        var offset = 0
+        while offset &+ 8 <= count {
+            store8(load8(source, offset) + splat, target, offset)
+            offset &+= 8
+        }
+        if offset < count { store8(tail, target, last) }
+    }
+
     /// ``copy(_:to:count:)`` for 4 ≤ count ≤ 8: two 4-lane moves.
     @inline(__always)
     static func copyFourToEight(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {

@@ -138,6 +138,31 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("masked conv2d 1×3 mask A", [[2, 3, 4, 4], [2, 3, 1, 3], [2]]) {
             $0[0].maskedConv2d(weight: $0[1], bias: $0[2], mask: .causal(.a, height: 1, width: 3))
         },
+        // The same ops through one GEMM per live tap (``ShiftedTapConvolution``), which layers with
+        // fewer input channels than its threshold do not reach otherwise.
+        GradientCase("masked conv2d 3×3 mask B, bias, shifted taps", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) { inputs in
+            ShiftedTapConvolution.$minimumInputChannels.withValue(1) {
+                inputs[0].maskedConv2d(weight: inputs[1], bias: inputs[2], mask: .causal(.b, size: 3))
+            }
+        },
+        GradientCase("masked conv2d 5×5 mask A, no bias, shifted taps", [[2, 2, 5, 5], [2, 2, 5, 5]]) { inputs in
+            ShiftedTapConvolution.$minimumInputChannels.withValue(1) {
+                inputs[0].maskedConv2d(weight: inputs[1], mask: .causal(.a, size: 5))
+            }
+        },
+        GradientCase("residual masked conv2d 3×3 mask B, bias, fused", [[2, 3, 5, 5], [3, 3, 3, 3], [3]]) { inputs in
+            ShiftedTapConvolution.$minimumInputChannels.withValue(1) {
+                inputs[0].residualMaskedConv2d(weight: inputs[1], bias: inputs[2], mask: .causal(.b, size: 3))
+            }
+        },
+        GradientCase("residual masked conv2d 3×3 mask A, no bias, composed", [[2, 2, 4, 5], [2, 2, 3, 3]]) {
+            $0[0].residualMaskedConv2d(weight: $0[1], mask: .causal(.a, size: 3))
+        },
+        GradientCase("masked conv2d 1×3 mask A, shifted taps", [[2, 3, 4, 4], [2, 3, 1, 3], [2]]) { inputs in
+            ShiftedTapConvolution.$minimumInputChannels.withValue(1) {
+                inputs[0].maskedConv2d(weight: inputs[1], bias: inputs[2], mask: .causal(.a, height: 1, width: 3))
+            }
+        },
     ]
 
     static let losses: [GradientCase] = [

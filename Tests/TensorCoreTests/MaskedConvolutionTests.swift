@@ -77,6 +77,36 @@ final class MaskedConvolutionTests: XCTestCase {
         }
     }
 
+    /// The same, with every layer that fits computed by one GEMM per live tap over padded planes
+    /// (``ShiftedTapConvolution``), however few its input channels; on one thread and on two.
+    func testShiftedTapsMatchConv2dOverTheMaskedWeight() {
+        defer { ComputeThreads.set(1) }
+        var checked = 0
+        for threads in [1, 2] {
+            ComputeThreads.set(threads)
+            var generator = RandomGenerator(seed: 25)
+            for k in Self.configurations {
+                let geometry = ConvolutionGeometry(maskedConvolving: [k.n, k.c, k.h, k.w], with: [k.outputs, k.c, k.mask.height, k.mask.width],
+                                                   mask: k.mask, op: "test")
+                guard ShiftedTapConvolution.fits(geometry) else { continue }
+                let (masked, reference) = ShiftedTapConvolution.$minimumInputChannels.withValue(1) { Self.run(k, using: &generator) }
+                for (index, (a, b)) in zip(masked, reference).enumerated() { assertClose(a, b, "\(k), \(threads) threads, result \(index)") }
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 2 * (Self.configurations.count - 1), "every configuration but the empty 1×1 mask A fits")
+    }
+
+    /// The reference PixelCNN's mask-B layer (64 input channels) takes the shifted-tap path by
+    /// default, and the 7×7 mask-A layer (1 input channel) im2col.
+    func testReferenceLayersTakeTheirPaths() {
+        let maskB = ConvolutionGeometry(maskedConvolving: [128, 64, 28, 28], with: [64, 64, 3, 3], mask: .causal(.b, size: 3), op: "test")
+        let maskA = ConvolutionGeometry(maskedConvolving: [128, 1, 28, 28], with: [64, 1, 7, 7], mask: .causal(.a, size: 7), op: "test")
+        XCTAssertTrue(ShiftedTapConvolution.applies(to: maskB))
+        XCTAssertFalse(ShiftedTapConvolution.applies(to: maskA))
+        XCTAssertTrue(ShiftedTapConvolution.fits(maskA))
+    }
+
     /// [y, dx, dW, db] for the masked op and for conv2d over weight ⊙ mask, with a random upstream
     /// gradient. The weight is random at the dead taps too, so reading one would show.
     static func run(_ k: Configuration, using generator: inout RandomGenerator) -> (masked: [[Float]], reference: [[Float]]) {
