@@ -55,13 +55,14 @@ extension Tensor {
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: columns) { scratch in
                     let losses = scratch.baseAddress!
                     for row in range {
-                        let start = row * columns
+                        // Row pointers, not x[row · D + d]: the overflow check of that index
+                        // arithmetic keeps the loop from vectorizing.
+                        let xs = x + row * columns, ts = t + row * columns
                         if let r {
-                            for d in 0..<columns {
-                                (losses[d], r[start + d]) = BinaryCrossEntropyOnLogits.lossAndResidual(x[start + d], t[start + d])
-                            }
+                            let rs = r + row * columns
+                            for d in 0..<columns { (losses[d], rs[d]) = BinaryCrossEntropyOnLogits.lossAndResidual(xs[d], ts[d]) }
                         } else {
-                            for d in 0..<columns { losses[d] = BinaryCrossEntropyOnLogits()(x[start + d], t[start + d]) }
+                            for d in 0..<columns { losses[d] = BinaryCrossEntropyOnLogits()(xs[d], ts[d]) }
                         }
                         sums[row] = Kernels.contiguousSum(losses, count: columns)
                     }
@@ -75,8 +76,8 @@ extension Tensor {
                     nonisolated(unsafe) let (o, s) = (out.baseAddress!, source)
                     ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / Swift.max(columns, 1))) { range in
                         for row in range {
-                            let scale = sign * g[row], start = row * columns
-                            for d in 0..<columns { o[start + d] = scale * s[start + d] }
+                            let scale = sign * g[row], to = o + row * columns, from = s + row * columns
+                            for d in 0..<columns { to[d] = scale * from[d] }
                         }
                     }
                 }
