@@ -34,11 +34,6 @@ public final class GRU: RecurrentLayer {
             RecurrentParameters.draw(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, layer: "GRU", using: &generator)
     }
 
-    /// E, the width of each step's input.
-    public var inputSize: Int { inputWeight.shape[1] }
-    /// H, the width of the hidden state.
-    public var hiddenSize: Int { hiddenWeight.shape[1] }
-
     /// 1: h alone.
     public var statePartCount: Int { 1 }
 

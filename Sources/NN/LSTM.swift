@@ -34,11 +34,6 @@ public final class LSTM: RecurrentLayer {
             RecurrentParameters.draw(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, layer: "LSTM", using: &generator)
     }
 
-    /// E, the width of each step's input.
-    public var inputSize: Int { inputWeight.shape[1] }
-    /// H, the width of the hidden and cell states.
-    public var hiddenSize: Int { hiddenWeight.shape[1] }
-
     /// 2: h and c.
     public var statePartCount: Int { 2 }
 

@@ -39,10 +39,10 @@ public struct RecurrentState {
 /// load key for key, and both run a padded batch with per-row lengths the way PyTorch's packed
 /// sequences do: past its length a row keeps its state and outputs zeros.
 public protocol RecurrentLayer: Module {
-    /// E, the width of each step's input.
-    var inputSize: Int { get }
-    /// H, the width of the hidden state.
-    var hiddenSize: Int { get }
+    /// [G·H, E] for G gates: the input-to-gates weights, PyTorch's `weight_ih_l0`.
+    var inputWeight: Tensor { get }
+    /// [G·H, H]: the hidden-to-gates weights, PyTorch's `weight_hh_l0`.
+    var hiddenWeight: Tensor { get }
     /// How many [N, H] tensors a state holds: 2 for an LSTM (h, c), 1 for a GRU (h).
     var statePartCount: Int { get }
 
@@ -68,6 +68,11 @@ public protocol RecurrentLayer: Module {
 }
 
 extension RecurrentLayer {
+    /// E, the width of each step's input.
+    public var inputSize: Int { inputWeight.shape[1] }
+    /// H, the width of the hidden state.
+    public var hiddenSize: Int { hiddenWeight.shape[1] }
+
     /// The zero state, [N, H] parts: where a sequence starts unless told otherwise.
     public func zeroState(batchSize: Int) -> RecurrentState {
         RecurrentState(parts: (0..<statePartCount).map { _ in .zeros([batchSize, hiddenSize]) })
