@@ -93,7 +93,7 @@ struct ShiftedTapConvolution {
     ///   - bias: [O], or nil.
     func forward(_ x: Tensor, kernel: Tensor, bias: Tensor?) -> Tensor {
         let g = geometry, this = self
-        let runner = RoundRunner(g)
+        let runner = ShiftedTapScheduler(batch: g.batch)
         let inputs = makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers)
         let outputs = (0..<runner.workers).map { _ in TensorStorage(count: g.outputChannels * paddedPlane) }
         let (lda, plane) = (taps.count * g.inputChannels, paddedPlane)
@@ -130,30 +130,34 @@ struct ShiftedTapConvolution {
                   needs: Needs) -> (input: TensorStorage?, kernel: TensorStorage?, bias: TensorStorage?) {
         guard needs.input || needs.kernel || needs.bias else { return (nil, nil, nil) }
         let g = geometry, this = self
-        let runner = RoundRunner(g)
+        let runner = ShiftedTapScheduler(batch: g.batch)
         let (lda, plane, kernelWidth) = (taps.count * g.inputChannels, paddedPlane, taps.count * g.inputChannels)
         let gradients = makeZeroedPlanes(channels: g.outputChannels, workers: runner.workers)
         let inputs = needs.kernel ? makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers) : []
         let inputGradients = needs.input ? (0..<runner.workers).map { _ in TensorStorage(count: g.inputChannels * plane) } : []
         let inputGradient = needs.input ? TensorStorage(count: x.elementCount) : nil
         nonisolated(unsafe) let inputGradientPointer = inputGradient?.pointer
-        // One sum per worker; zeroed, so every image accumulates (and an empty batch gives 0).
-        let kernelPartials = needs.kernel ? runner.makePartialSums(count: g.outputChannels * kernelWidth) : []
-        let biasPartials = needs.bias ? runner.makePartialSums(count: g.outputChannels) : []
-        runner.run { worker, _, images in
+        // One sum per chunk of images, added up in chunk order afterwards, so that the sums do not
+        // depend on which thread took which chunk; zeroed, so every image accumulates.
+        let (kernelCount, biasCount) = (g.outputChannels * kernelWidth, g.outputChannels)
+        let kernelPartials = needs.kernel ? runner.makeChunkSums(count: kernelCount) : nil
+        let biasPartials = needs.bias ? runner.makeChunkSums(count: biasCount) : nil
+        runner.run { worker, chunk, images in
             let paddedGradient = gradients[worker].pointer
+            let kernelSums = kernelPartials.map { $0.pointer + chunk * kernelCount }
+            let biasSums = biasPartials.map { $0.pointer + chunk * biasCount }
             for image in images {
                 let input = x.storage.pointer + image * g.inputChannels * g.inputPlane
                 let gradient = upstream.storage.pointer + image * g.outputChannels * g.outputPlane
-                this.pad(gradient, channels: g.outputChannels, summingInto: needs.bias ? biasPartials[worker].pointer : nil,
+                this.pad(gradient, channels: g.outputChannels, summingInto: biasSums,
                          into: paddedGradient)
-                if needs.kernel {   // dW_t += Gp[:, run] · Xp[:, run + δ_t]ᵀ
+                if let kernelSums {   // dW_t += Gp[:, run] · Xp[:, run + δ_t]ᵀ
                     let padded = inputs[worker].pointer
                     this.pad(input, channels: g.inputChannels, relu: this.fusion.reluInput, into: padded)
                     for (index, shift) in this.shifts.enumerated() {
                         BLAS.gemm(transposeA: false, transposeB: true, m: g.outputChannels, n: g.inputChannels, k: this.runLength,
                                   a: paddedGradient + this.runStart, lda: plane, b: padded + this.runStart + shift, ldb: plane,
-                                  beta: 1, c: kernelPartials[worker].pointer + index * g.inputChannels, ldc: kernelWidth)
+                                  beta: 1, c: kernelSums + index * g.inputChannels, ldc: kernelWidth)
                     }
                 }
                 if let inputGradientPointer {   // dXp[:, run] = Σ_t W_tᵀ · Gp[:, run − δ_t]
@@ -171,6 +175,7 @@ struct ShiftedTapConvolution {
             }
         }
         withExtendedLifetime((gradients, inputs, inputGradients)) {}
-        return (inputGradient, runner.combine(kernelPartials), runner.combine(biasPartials))
+        return (inputGradient, kernelPartials.map { runner.combine($0, count: kernelCount) },
+                biasPartials.map { runner.combine($0, count: biasCount) })
     }
 }
