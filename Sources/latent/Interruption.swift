@@ -13,4 +13,11 @@ enum Interruption {
             Interruption.requested = 1
         }
     }
+
+    /// The error a training command ends with after stopping for Ctrl-C and saving its checkpoint:
+    /// where it stopped and the command that continues the run.
+    static func stoppedError(epoch: Int, batch: Int, trainCommand: String, folder: URL) -> CommandError {
+        CommandError("Interrupted: saved a checkpoint at epoch \(epoch), batch \(batch); "
+                     + "continue with: latent train \(trainCommand) --out \(folder.path) --resume")
+    }
 }

@@ -31,8 +31,7 @@ struct PixelCNNTrainingLoop {
             }
             guard finished else {
                 try saveCheckpoint()
-                throw CommandError("Interrupted: saved a checkpoint at epoch \(epoch), batch \(training.batchesDone); "
-                                   + "continue with: latent train pixelcnn --out \(folder.url.path) --resume")
+                throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: "pixelcnn", folder: folder.url)
             }
             let sums = training.finishEpoch()
             try writeEpochRecords(epoch: epoch, sums: sums, testSet: testSet)

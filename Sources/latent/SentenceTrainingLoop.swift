@@ -35,8 +35,7 @@ struct SentenceTrainingLoop {
             }
             guard finished else {
                 try saveCheckpoint()
-                throw CommandError("Interrupted: saved a checkpoint at epoch \(epoch), batch \(training.batchesDone); "
-                                   + "continue with: latent train \(configuration.trainCommand) --out \(folder.url.path) --resume")
+                throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: configuration.trainCommand, folder: folder.url)
             }
             let beta = training.beta
             let sums = training.finishEpoch()
