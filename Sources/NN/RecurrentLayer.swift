@@ -78,11 +78,6 @@ extension RecurrentLayer {
         RecurrentState(parts: (0..<statePartCount).map { _ in .zeros([batchSize, hiddenSize]) })
     }
 
-    /// ``sequence(_:steps:initial:lengths:)`` with a zero start and every row T steps long unless told.
-    public func sequence(_ inputs: Tensor, steps: Int) -> (outputs: Tensor, final: RecurrentState) {
-        sequence(inputs, steps: steps, initial: nil, lengths: nil)
-    }
-
     /// Runs the layer step by step through ``step(_:state:)``, one tape node per operation: the
     /// plain definition that the fused ``sequence(_:steps:initial:lengths:)`` is tested against.
     ///

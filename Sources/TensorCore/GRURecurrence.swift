@@ -61,8 +61,8 @@ extension Tensor {
                     }
                     let p = input + n * gates, q = hiddenPart + n * gates
                     for j in 0..<width {
-                        let r = LSTMMath.sigmoid(p[j] + q[j])
-                        let z = LSTMMath.sigmoid(p[width + j] + q[width + j])
+                        let r = GateMath.sigmoid(p[j] + q[j])
+                        let z = GateMath.sigmoid(p[width + j] + q[width + j])
                         let candidate = FastMath.tanh(p[2 * width + j] + r * q[2 * width + j])
                         let next = (1 - z) * candidate + z * h[state + j]
                         (k[j], k[width + j], k[2 * width + j], k[3 * width + j]) = (r, z, candidate, q[2 * width + j])

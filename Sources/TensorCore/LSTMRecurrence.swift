@@ -62,8 +62,8 @@ extension Tensor {
                     }
                     let p = preactivation + gate, a = act + gate
                     for j in 0..<width {
-                        let i = LSTMMath.sigmoid(p[j]), f = LSTMMath.sigmoid(p[width + j])
-                        let g = FastMath.tanh(p[2 * width + j]), o = LSTMMath.sigmoid(p[3 * width + j])
+                        let i = GateMath.sigmoid(p[j]), f = GateMath.sigmoid(p[width + j])
+                        let g = FastMath.tanh(p[2 * width + j]), o = GateMath.sigmoid(p[3 * width + j])
                         let cell = f * c[state + j] + i * g
                         let tanhCell = FastMath.tanh(cell)
                         (a[j], a[width + j], a[2 * width + j], a[3 * width + j]) = (i, f, g, o)
@@ -125,8 +125,9 @@ extension Tensor {
     }
 }
 
-/// The logistic function from `FastMath.exp`, so the gate loops vectorize.
-enum LSTMMath {
+/// The logistic function from `FastMath.exp`, so the gate loops of the LSTM and GRU recurrences
+/// vectorize.
+enum GateMath {
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float { 1 / (1 + FastMath.exp(-x)) }
 }
