@@ -19,12 +19,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func assertFails(_ arguments: [String], mentioning fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try CLIHarness.run(arguments)
-        XCTAssertNotEqual(result.status, 0, "expected failure for \(arguments)", file: file, line: line)
-        for fragment in fragments {
-            XCTAssert(result.errors.contains(fragment), "'\(fragment)' not in: \(result.errors)", file: file, line: line)
-        }
-        XCTAssertFalse(result.errors.contains("Fatal error"), "crashed: \(result.errors)", file: file, line: line)
+        CLIHarness.assertRefused(try CLIHarness.run(arguments), mentioning: fragments, file: file, line: line)
     }
 
     func testMissingDataFolder() throws {

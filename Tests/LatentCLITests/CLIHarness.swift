@@ -18,6 +18,16 @@ enum CLIHarness {
         let errors: String
     }
 
+    /// Checks that a run was refused as bad input should be: a non-zero exit, an error that names
+    /// each of `fragments`, and no crash.
+    static func assertRefused(_ result: Result, mentioning fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(result.status, 0, "expected a refusal: \(result.output)", file: file, line: line)
+        for fragment in fragments {
+            XCTAssert(result.errors.contains(fragment), "'\(fragment)' not in: \(result.errors)", file: file, line: line)
+        }
+        XCTAssertFalse(result.errors.contains("Fatal error"), "crashed: \(result.errors)", file: file, line: line)
+    }
+
     /// Runs `latent arguments…` to completion.
     @discardableResult
     static func run(_ arguments: [String]) throws -> Result {
