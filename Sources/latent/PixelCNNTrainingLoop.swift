@@ -16,29 +16,28 @@ struct PixelCNNTrainingLoop {
         let trainingSet = pixels.trainingSet(splits.training)
         let testSet = pixels.evaluationSet(splits.test)
         let model = training.objective.model
-        log("training PixelCNN (\(model.isGated ? "gated" : "residual"), \(configuration.channels) channels, \(configuration.residualBlocks) layers after "
+        EpochRunner.log("training PixelCNN (\(model.isGated ? "gated" : "residual"), \(configuration.channels) channels, \(configuration.residualBlocks) layers after "
             + "the \(configuration.firstKernelSize)×\(configuration.firstKernelSize) mask-A layer, \(model.distribution), \(model.parameterCount) parameters"
             + "\(model.isConditional ? ", class-conditional" : "")) on \(configuration.data) (\(trainingSet.count) images, \(pixels.summary)), "
             + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads")
-        Interruption.install()
-        while training.completedEpochs < configuration.epochs {
-            let epoch = training.completedEpochs + 1
-            let progress = Progress(title: "epoch \(epoch)/\(configuration.epochs)", total: (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize)
-            let finished = training.trainEpoch(on: trainingSet, shouldStop: { Interruption.isRequested }) { done, _ in
-                let sums = training.running
-                progress.update(done: done, examplesPerSecond: Double(sums.examples) / max(sums.seconds, 1e-9),
-                                status: "NLL \(String(format: "%.2f", sums.reconstruction / Double(max(sums.examples, 1))))")
-            }
-            guard finished else {
-                try saveCheckpoint()
-                throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: "pixelcnn", folder: folder.url)
-            }
-            let sums = training.finishEpoch()
-            try writeEpochRecords(epoch: epoch, sums: sums, testSet: testSet)
-            try drawSamples(epoch: epoch, rows: testSet.rows, columns: testSet.columns)
-            try saveCheckpoint()
-        }
-        log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+        let runner = EpochRunner(training: training, folder: folder, epochs: configuration.epochs, trainCommand: "pixelcnn")
+        try runner.run(batchesPerEpoch: (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize,
+                       trainEpoch: { shouldStop, afterBatch in
+                           training.trainEpoch(on: trainingSet, shouldStop: shouldStop) { done, _ in afterBatch(done) }
+                       },
+                       status: progressStatus,
+                       closeEpoch: { epoch in
+                           try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), testSet: testSet)
+                           try drawSamples(epoch: epoch, rows: testSet.rows, columns: testSet.columns)
+                       })
+        EpochRunner.log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+    }
+
+    /// The running −log p(x) per image for the progress bar.
+    func progressStatus() -> EpochRunner.Status {
+        let sums = training.running
+        return .init(examplesPerSecond: EpochRunner.rate(sums.examples, seconds: sums.seconds),
+                     text: "NLL \(String(format: "%.2f", sums.reconstruction / Double(max(sums.examples, 1))))")
     }
 
     func writeEpochRecords(epoch: Int, sums: EpochTraining.RunningSums, testSet: ImageSet) throws {
@@ -48,7 +47,7 @@ struct PixelCNNTrainingLoop {
                                      "pixels": training.configuration.pixels.name, "likelihood": training.configuration.output]
         try folder.appendMetrics(common.merging([
             "split": "train", "nll": trainNLL, "log_likelihood": -trainNLL, "bits_per_dim": trainBits,
-            "examples": sums.examples, "examples_per_second": Double(sums.examples) / max(sums.seconds, 1e-9),
+            "examples": sums.examples, "examples_per_second": EpochRunner.rate(sums.examples, seconds: sums.seconds),
         ]) { $1 })
         let started = Date()
         let bar = Progress(title: "test NLL", total: testSet.count)
@@ -61,7 +60,7 @@ struct PixelCNNTrainingLoop {
             "split": "test", "nll": testNLL, "log_likelihood": -testNLL, "bits_per_dim": testBits,
             "examples": perImage.count, "evaluation_seconds": Date().timeIntervalSince(started),
         ]) { $1 })
-        log("epoch \(epoch): train NLL \(String(format: "%.2f", trainNLL)), test NLL \(String(format: "%.2f", testNLL)) nats per image "
+        EpochRunner.log("epoch \(epoch): train NLL \(String(format: "%.2f", trainNLL)), test NLL \(String(format: "%.2f", testNLL)) nats per image "
             + "(\(String(format: "%.4f", testBits)) bits/dim), \(String(format: "%.2f", sums.seconds)) s")
     }
 
@@ -73,15 +72,5 @@ struct PixelCNNTrainingLoop {
         let images = model.sample(count: 16, height: rows, width: columns, labels: labels, using: &generator)
         try Pictures.write(try Pictures.grid(images.reshaped([16, rows * columns]), imageRows: rows, imageColumns: columns, gridColumns: 4),
                            to: folder.image(String(format: "samples-epoch-%03d.png", epoch)))
-    }
-
-    func saveCheckpoint() throws {
-        do { try training.saveCheckpoint(to: folder.checkpoint) } catch {
-            throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
-        }
-    }
-
-    func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

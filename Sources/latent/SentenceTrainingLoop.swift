@@ -17,41 +17,42 @@ struct SentenceTrainingLoop {
     func run() throws {
         let configuration = training.configuration
         let batchCount = (data.training.count + configuration.batchSize - 1) / configuration.batchSize
-        log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data): "
+        EpochRunner.log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data): "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test sentences, "
             + "vocabulary \(data.vocabulary.count); β \(training.model.isVariational ? configuration.beta.summary : "none (no latent)"), "
             + "Adam \(configuration.learningRate), clip \(configuration.clipNorm), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
-        Interruption.install()
         var lowKLEpochs = 0
-        while training.completedEpochs < configuration.epochs {
-            let epoch = training.completedEpochs + 1
-            let progress = Progress(title: "epoch \(epoch)/\(configuration.epochs)", total: batchCount)
-            let finished = training.trainEpoch(on: data.training, shouldStop: { Interruption.isRequested }) { done, _ in
-                let sums = training.running
-                progress.update(done: done, examplesPerSecond: Double(sums.sentences) / max(sums.seconds, 1e-9),
-                                status: "NLL \(String(format: "%.2f", sums.nllPerSentence)) KL \(String(format: "%.2f", sums.klPerSentence)) "
-                                    + "β \(String(format: "%.3f", training.beta)) \(Int(sums.tokensPerSecond)) tok/s")
-            }
-            guard finished else {
-                try saveCheckpoint()
-                throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: configuration.trainCommand, folder: folder.url)
-            }
-            let beta = training.beta
-            let sums = training.finishEpoch()
-            let validation = try writeEpochRecords(epoch: epoch, sums: sums, beta: beta)
-            try saveCheckpoint()
-            if let validation, training.model.isVariational {
-                lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
-                if lowKLEpochs >= Self.collapseEpochs {
-                    log("warning: posterior collapse: the KL per validation sentence has stayed below "
-                        + "\(configuration.collapseThreshold) nats for \(lowKLEpochs) epochs, so the decoder ignores z. "
-                        + "Flags that fight it: --keep-rate 0.5 (more word dropout), --free-bits 0.25, "
-                        + "--beta-schedule cyclical, a later --beta-steps, --latent-every-step.")
-                }
-            }
-        }
-        log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt")
+        let runner = EpochRunner(training: training, folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
+        try runner.run(batchesPerEpoch: batchCount,
+                       trainEpoch: { shouldStop, afterBatch in
+                           training.trainEpoch(on: data.training, shouldStop: shouldStop) { done, _ in afterBatch(done) }
+                       },
+                       status: progressStatus,
+                       closeEpoch: { epoch in
+                           let beta = training.beta
+                           let validation = try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), beta: beta)
+                           if let validation, training.model.isVariational {
+                               lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
+                               if lowKLEpochs >= Self.collapseEpochs { warnOfCollapse(epochs: lowKLEpochs) }
+                           }
+                       })
+        EpochRunner.log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt")
+    }
+
+    /// The running figures per sentence, β and throughput for the progress bar.
+    func progressStatus() -> EpochRunner.Status {
+        let sums = training.running
+        return .init(examplesPerSecond: EpochRunner.rate(sums.sentences, seconds: sums.seconds),
+                     text: "NLL \(String(format: "%.2f", sums.nllPerSentence)) KL \(String(format: "%.2f", sums.klPerSentence)) "
+                         + "β \(String(format: "%.3f", training.beta)) \(Int(sums.tokensPerSecond)) tok/s")
+    }
+
+    func warnOfCollapse(epochs: Int) {
+        EpochRunner.log("warning: posterior collapse: the KL per validation sentence has stayed below "
+            + "\(training.configuration.collapseThreshold) nats for \(epochs) epochs, so the decoder ignores z. "
+            + "Flags that fight it: --keep-rate 0.5 (more word dropout), --free-bits 0.25, "
+            + "--beta-schedule cyclical, a later --beta-steps, --latent-every-step.")
     }
 
     /// Appends the epoch's train and validation lines to metrics.jsonl and logs them.
@@ -66,14 +67,14 @@ struct SentenceTrainingLoop {
         var line = "epoch \(epoch): train NLL \(String(format: "%.2f", sums.nllPerSentence)) KL \(String(format: "%.2f", sums.klPerSentence)) "
             + "PPL \(String(format: "%.1f", sums.perplexity)), \(Int(sums.tokensPerSecond)) tokens/s, \(String(format: "%.1f", sums.seconds)) s"
         guard !data.validation.isEmpty else {
-            log(line)
+            EpochRunner.log(line)
             return nil
         }
         var generator = RandomGenerator(seed: Self.evaluationSeed)
         let validation = training.model.evaluate(data.validation, using: &generator)
         try folder.appendMetrics(common.merging(Self.record(validation, split: "validation")) { $1 })
         line += " | validation \(Self.describe(validation)) | β \(String(format: "%.4f", beta))"
-        log(line)
+        EpochRunner.log(line)
         return validation
     }
 
@@ -91,15 +92,5 @@ struct SentenceTrainingLoop {
         if let units = evaluation.activeUnits { text += " AU \(units.count)" }
         if let information = evaluation.mutualInformation { text += " MI \(String(format: "%.2f", information))" }
         return text
-    }
-
-    func saveCheckpoint() throws {
-        do { try training.saveCheckpoint(to: folder.checkpoint) } catch {
-            throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
-        }
-    }
-
-    func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -20,31 +20,33 @@ struct TrainingLoop {
         let trainingSet = pixels.trainingSet(splits.training)
         let evaluationSets = [("validation", splits.validation.map(pixels.evaluationSet)), ("test", pixels.evaluationSet(splits.test))]
             .compactMap { name, set in set.map { (name, $0) } }
-        log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data) "
+        EpochRunner.log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data) "
             + "(\(trainingSet.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
             + "\(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
-        Interruption.install()
-        while training.completedEpochs < configuration.epochs {
-            let epoch = training.completedEpochs + 1
-            let progress = Progress(title: "epoch \(epoch)/\(configuration.epochs)", total: (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize)
-            let finished = training.trainEpoch(on: trainingSet, shouldStop: { Interruption.isRequested }) { done, _ in
-                let sums = training.running
-                let loss = sums.examples > 0 ? (sums.reconstruction + sums.kl) / Double(sums.examples) : 0
-                progress.update(done: done, examplesPerSecond: Double(sums.examples) / max(sums.seconds, 1e-9),
-                                status: "loss \(String(format: "%.2f", loss))")
-            }
-            guard finished else {
-                try saveCheckpoint()
-                throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: configuration.trainCommand, folder: folder.url)
-            }
-            let beta = training.beta
-            let sums = training.finishEpoch()
-            try writeEpochRecords(epoch: epoch, sums: sums, beta: beta, evaluationSets: evaluationSets)
-            try drawPictures(epoch: epoch, testSet: evaluationSets.last!.1)
-            try saveCheckpoint()
-        }
-        log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+        let runner = EpochRunner(training: training, folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
+        try runner.run(batchesPerEpoch: (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize,
+                       trainEpoch: { shouldStop, afterBatch in
+                           training.trainEpoch(on: trainingSet, shouldStop: shouldStop) { done, _ in afterBatch(done) }
+                       },
+                       status: progressStatus,
+                       closeEpoch: { epoch in try closeEpoch(epoch, evaluationSets: evaluationSets) })
+        EpochRunner.log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+    }
+
+    /// The running loss per image for the progress bar.
+    func progressStatus() -> EpochRunner.Status {
+        let sums = training.running
+        let loss = (sums.reconstruction + sums.kl) / Double(max(sums.examples, 1))
+        return .init(examplesPerSecond: EpochRunner.rate(sums.examples, seconds: sums.seconds), text: "loss \(String(format: "%.2f", loss))")
+    }
+
+    /// Metrics and pictures of a completed epoch.
+    func closeEpoch(_ epoch: Int, evaluationSets: [(String, ImageSet)]) throws {
+        let beta = training.beta
+        let sums = training.finishEpoch()
+        try writeEpochRecords(epoch: epoch, sums: sums, beta: beta, evaluationSets: evaluationSets)
+        try drawPictures(epoch: epoch, testSet: evaluationSets.last!.1)
     }
 
     func writeEpochRecords(epoch: Int, sums: EpochTraining.RunningSums, beta: Float,
@@ -58,14 +60,14 @@ struct TrainingLoop {
                                               count: sums.examples)
         var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"
         try folder.appendMetrics(common.merging(Self.record(trainEstimate, split: "train")) { $1 }
-            .merging(["examples_per_second": examples / max(sums.seconds, 1e-9)]) { $1 })
+            .merging(["examples_per_second": EpochRunner.rate(sums.examples, seconds: sums.seconds)]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
             let estimate = training.imageModel.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
             try folder.appendMetrics(common.merging(Self.record(estimate, split: name)) { $1 })
             line += ", \(name) \(Self.describe(estimate))"
         }
-        log(line + ", \(String(format: "%.2f", sums.seconds)) s")
+        EpochRunner.log(line + ", \(String(format: "%.2f", sums.seconds)) s")
     }
 
     /// A metrics.jsonl record of an estimate. An autoencoder has no ELBO and no KL: those keys are
@@ -92,15 +94,5 @@ struct TrainingLoop {
         }
         try Pictures.write(try Pictures.reconstructions(training.imageModel, images: testSet, count: 32, gridColumns: 8),
                            to: folder.image("reconstructions-" + name))
-    }
-
-    func saveCheckpoint() throws {
-        do { try training.saveCheckpoint(to: folder.checkpoint) } catch {
-            throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
-        }
-    }
-
-    func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }
