@@ -2,10 +2,13 @@
 # Latent vs PyTorch: whole training epochs of one image model on Fashion-MNIST, the two programs
 # alternated so both see the same machine conditions.
 #
-# Usage: Benchmarks/compare-epochs.sh [mlp|conv] [--threads N] [--rounds N] [--no-wait] [--no-build]
+# Usage: Benchmarks/compare-epochs.sh [mlp|conv] [--threads N] [--rounds N] [--floors] [--no-wait] [--no-build]
 #   mlp    the MLP VAE (latent-bench epoch vs vae_mlp_torch.py)
 #   conv   the reference conv VAE (latent-bench conv-epoch vs vae_conv_torch.py), the default
 #   --rounds N  pairs of 2-epoch runs, default 2; each program's figure is the median epoch
+#   --floors    (mlp) also time, in each round, the epoch's GEMMs alone in OpenBLAS (the reference
+#               folder's sgemm_bench.c) and its Adam updates alone (Benchmarks/floors/adam_floor.c),
+#               both in C built for this CPU; needs gcc
 # Environment: REFERENCE_PYTHON (default /tmp/venv-ref/bin/python), REFERENCE_DIR, MAX_WAIT (300).
 # Prints each run's epoch times and peak memory, then the medians and their ratio.
 set -euo pipefail
@@ -13,12 +16,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${REFERENCE_PYTHON:-/tmp/venv-ref/bin/python}
 MAX_WAIT=${MAX_WAIT:-300}
-MODEL=conv THREADS=2 ROUNDS=2 WAIT=1 BUILD=1
+MODEL=conv THREADS=2 ROUNDS=2 WAIT=1 BUILD=1 FLOORS=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     mlp|conv) MODEL=$1 ;;
     --threads) THREADS=$2; shift ;;
     --rounds) ROUNDS=$2; shift ;;
+    --floors) FLOORS=1 ;;
     --no-wait) WAIT=0 ;;
     --no-build) BUILD=0 ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -48,16 +52,28 @@ quiet() {
   [[ $WAIT == 1 && -f $REF/wait_idle.py ]] || return 0
   "$PY" "$REF/wait_idle.py" --max-wait "$MAX_WAIT" >&2
 }
+if [[ $FLOORS == 1 ]]; then
+  gcc -O2 -march=native -fopenmp "$REF/sgemm_bench.c" -o "$LOGS/sgemm_bench" -lopenblas -lm
+  gcc -O3 -march=native -fno-math-errno -fopenmp "$ROOT/Benchmarks/floors/adam_floor.c" -o "$LOGS/adam_floor" -lm
+fi
+floors() {
+  [[ $FLOORS == 1 ]] || return 0
+  # OpenBLAS may not know this CPU and fall back to SSE3 kernels; use the set latent-bench switches to.
+  local core; core=$(sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/p' "$LOGS/latent-$1.txt" | head -1)
+  OPENBLAS_CORETYPE=$core "$LOGS/sgemm_bench" > "$LOGS/gemm-$1.txt" 2>&1
+  OMP_NUM_THREADS=$THREADS "$LOGS/adam_floor" > "$LOGS/adam-$1.txt" 2>&1
+}
 for round in $(seq 1 "$ROUNDS"); do
   quiet; say "round $round: Latent"
   "$BENCH" --threads "$THREADS" "$SECTION" > "$LOGS/latent-$round.txt"
+  quiet; floors "$round"
   quiet; say "round $round: PyTorch"
   "$PY" "$REF/$SCRIPT" --epochs 2 --threads "$THREADS" --iwae-n 1 --iwae-k 1 > "$LOGS/torch-$round.txt" 2>&1
 done
 
-"$PY" - "$LOGS" "$ROUNDS" <<'PYTHON'
-import re, statistics, sys
-logs, rounds = sys.argv[1], int(sys.argv[2])
+"$PY" - "$LOGS" "$ROUNDS" "$THREADS" <<'PYTHON'
+import os, re, statistics, sys
+logs, rounds, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 latent, torch, latent_rss, torch_rss = [], [], [], []
 for r in range(1, rounds + 1):
     text = open(f"{logs}/latent-{r}.txt").read()
@@ -70,4 +86,16 @@ for r in range(1, rounds + 1):
 lm, tm = statistics.median(latent), statistics.median(torch)
 print(f"median epoch: Latent {lm:.2f} s, PyTorch {tm:.2f} s, ratio {lm / tm:.2f}")
 print(f"peak memory: Latent {max(latent_rss):.0f} MiB, PyTorch {max(torch_rss):.0f} MiB")
+gemm, adam = [], []
+for r in range(1, rounds + 1):
+    if not os.path.exists(f"{logs}/gemm-{r}.txt"):
+        continue
+    # sgemm_bench prints one section per thread count; keep the one with this run's threads.
+    section = open(f"{logs}/gemm-{r}.txt").read().split(f"OpenBLAS sgemm, {threads} thread(s)")[-1]
+    gemm += [float(x) for x in re.findall(r"= ([0-9.]+) s of GEMM per epoch", section)[:1]]
+    adam += [float(x) for x in re.findall(r"([0-9.]+) s per 469 steps", open(f"{logs}/adam-{r}.txt").read())]
+if gemm and adam:
+    g, a = statistics.median(gemm), statistics.median(adam)
+    print(f"floors: the epoch's GEMMs alone {g:.2f} s ({g / tm:.2f} of PyTorch's epoch), its Adam updates alone {a:.2f} s; "
+          f"together {(g + a) / tm:.2f} of PyTorch's epoch")
 PYTHON
