@@ -10,14 +10,17 @@ import TensorCore
 /// `batches` updates of epoch 1, timed as a whole, in target tokens (words + <eos>) per second —
 /// the figure `sentence_vae_torch.py --max-batches N` prints for PyTorch.
 enum SentenceBenchmark {
-    static func run(batches: Int) throws {
+    /// - Parameters:
+    ///   - models: "sentence-vae", "rnnlm" or both.
+    ///   - cells: the recurrent cells to run each model with.
+    static func run(batches: Int, models: [String] = ["sentence-vae", "rnnlm"], cells: [RecurrentCell] = RecurrentCell.allCases) throws {
         let corpus = try FortunesCorpus().splits
         var splits = corpus
         splits.training.removeAll { $0.count > 40 }
         let data = EncodedSentences(splits, vocabulary: Vocabulary(training: splits.training))
         print("\n## sentence models, fortunes (\(data.training.count) training sentences, vocabulary \(data.vocabulary.count)), first \(batches) batches")
         printRow(["model", "cell", "tokens/s", "seconds", "tokens"], widths: [14, 6, 10, 9, 8])
-        let runs = RecurrentCell.allCases.flatMap { cell in ["sentence-vae", "rnnlm"].map { (cell: cell, model: $0) } }
+        let runs = cells.flatMap { cell in models.map { (cell: cell, model: $0) } }
         for (cell, model) in runs {
             var configuration = SentenceVAEConfiguration()
             configuration.model = model

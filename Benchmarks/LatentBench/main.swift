@@ -1,10 +1,12 @@
 import Foundation
+import NN
 import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
 ///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
-///     [pixelcnn] [pixelcnn-sample] [pixelcnn-step] [sentence]
-/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, sentence the fortunes package). Results and the commands go into BENCHMARKS.md.
+///     [pixelcnn] [pixelcnn-sample] [pixelcnn-step] [sentence] [sentence-vae] [rnnlm]
+/// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, the sentence
+/// sections the fortunes package; sentence-vae and rnnlm run one LSTM model alone, for profiles). Results and the commands go into BENCHMARKS.md.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `name VALUE` from `arguments` and returns the value.
@@ -31,8 +33,9 @@ for section in sections {
     case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "pixelcnn-step": PixelCNNBenchmark.steps(repeats: repeats)
-    case "sentence":
-        do { try SentenceBenchmark.run(batches: repeats * 4) } catch {
+    case "sentence", "sentence-vae", "rnnlm":
+        let models = section == "sentence" ? ["sentence-vae", "rnnlm"] : [section]
+        do { try SentenceBenchmark.run(batches: repeats * 4, models: models, cells: section == "sentence" ? RecurrentCell.allCases : [.lstm]) } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)
         }
@@ -42,7 +45,7 @@ for section in sections {
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step or sentence.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, sentence, sentence-vae or rnnlm.\n".utf8))
         exit(2)
     }
 }

@@ -74,9 +74,8 @@ public final class SentenceTraining {
             let start = Date()
             let batch = batcher.batch(batches[batchesDone])
             let loss = model.trainingLoss(batch, beta: beta, freeBits: configuration.freeBits, using: &noise)
-            var gradients = loss.total.backward()
-            if configuration.clipNorm > 0 { gradients.clipGlobalNorm(to: configuration.clipNorm) }
-            optimizer.step(gradients)
+            let gradients = loss.total.backward()
+            optimizer.step(gradients, scale: configuration.clipNorm > 0 ? gradients.clippingScale(maxNorm: configuration.clipNorm) : 1)
             let count = Double(batch.count)
             running.sentences += batch.count
             running.tokens += batch.targetTokenCount

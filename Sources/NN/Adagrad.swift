@@ -16,12 +16,12 @@ public final class Adagrad: Optimizer {
         slots = OptimizerSlots(parameters: parameters, slotNames: ["sum"], initialValue: initialAccumulator)
     }
 
-    public func step(_ gradients: Gradients) {
+    public func step(_ gradients: Gradients, scale: Float) {
         let (lr, eps, decay) = (learningRate, epsilon, weightDecay)
         slots.forEachUpdate(gradients) { p, g, slots, range in
             let sum = slots[0]
             for i in range {
-                let gradient = g[i] + decay * p[i]
+                let gradient = g[i] * scale + decay * p[i]
                 sum[i] += gradient * gradient
                 p[i] -= lr * gradient / (sum[i].squareRoot() + eps)
             }

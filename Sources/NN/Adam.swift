@@ -33,7 +33,7 @@ public final class Adam: Optimizer {
         Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
-    public func step(_ gradients: Gradients) {
+    public func step(_ gradients: Gradients, scale: Float) {
         stepCount += 1
         let t = Double(stepCount)
         let stepSize = learningRate / Float(1 - Foundation.pow(Double(beta1), t))
@@ -45,12 +45,13 @@ public final class Adam: Optimizer {
         let shrink = SIMD8<Float>(repeating: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1)
         let stepSizes = SIMD8<Float>(repeating: stepSize), correction = SIMD8<Float>(repeating: 1 / correction2)
         let eps = SIMD8<Float>(repeating: epsilon), tiny = SIMD8<Float>(repeating: 1e-30)
+        let gradientScale = SIMD8<Float>(repeating: scale)
         /// The update of eight consecutive parameters, with their gradients and moments.
         @inline(__always)
         func updateEight(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
                          _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
             let parameter = SIMD8<Float>.load(p)
-            let gradient = SIMD8<Float>.load(g) + l2 * parameter
+            let gradient = SIMD8<Float>.load(g) * gradientScale + l2 * parameter
             var mean = b1 * SIMD8<Float>.load(m) + oneMinusB1 * gradient
             var square = b2 * SIMD8<Float>.load(v) + oneMinusB2 * gradient * gradient
             // A parameter whose gradient stays zero (a dead ReLU unit) has moments that decay

@@ -28,6 +28,13 @@ extension Gradients {
         return Float(total.squareRoot())
     }
 
+    /// The factor that brings the global norm to at most `maxNorm`, as PyTorch's
+    /// clip_grad_norm_ computes it: maxNorm / (norm + 1e-6), or 1 when that is not below 1. Pass it
+    /// to ``Optimizer/step(_:scale:)``, which applies it as it reads each gradient.
+    public func clippingScale(maxNorm: Float) -> Float {
+        Swift.min(maxNorm / (globalNorm + 1e-6), 1)
+    }
+
     /// Rescales all gradients together so their global norm is at most `maxNorm` (as PyTorch's
     /// clip_grad_norm_), and returns the norm before clipping. New tensors are made, because
     /// several gradients may share one buffer.

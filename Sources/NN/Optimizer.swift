@@ -8,12 +8,19 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Number of `step` calls so far (Adam's bias correction depends on it).
     var stepCount: Int { get }
-    /// Applies one update to every parameter that has a gradient in `gradients`.
-    func step(_ gradients: Gradients)
+    /// Applies one update to every parameter that has a gradient in `gradients`, each gradient
+    /// multiplied by `scale` as it is read: how clipping by the global norm reaches the update
+    /// without a scaled copy of every gradient (see ``Gradients/clippingScale(maxNorm:)``).
+    func step(_ gradients: Gradients, scale: Float)
     /// The optimizer's state tensors by name, for checkpoints.
     var stateTensors: [String: Tensor] { get }
     /// Restores state written by `stateTensors` and the step count; strict like module loading.
     func loadState(_ tensors: [String: Tensor], stepCount: Int, source: String) throws
+}
+
+extension Optimizer {
+    /// Applies one update to every parameter that has a gradient in `gradients`.
+    public func step(_ gradients: Gradients) { step(gradients, scale: 1) }
 }
 
 /// Per-parameter state slots shared by the optimizers: named zero tensors shaped like their parameters.

@@ -20,12 +20,12 @@ public final class SGD: Optimizer {
         slots = OptimizerSlots(parameters: parameters, slotNames: momentum > 0 ? ["momentum_buffer"] : [])
     }
 
-    public func step(_ gradients: Gradients) {
+    public func step(_ gradients: Gradients, scale: Float) {
         let (lr, mu, decay, nesterov) = (learningRate, momentum, weightDecay, nesterov)
         let first = stepCount == 0
         slots.forEachUpdate(gradients) { p, g, slots, range in
             for i in range {
-                var gradient = g[i] + decay * p[i]
+                var gradient = g[i] * scale + decay * p[i]
                 if mu > 0 {
                     let buffer = first ? gradient : mu * slots[0][i] + gradient
                     slots[0][i] = buffer

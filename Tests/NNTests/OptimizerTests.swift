@@ -80,4 +80,43 @@ final class OptimizerTests: XCTestCase {
             XCTAssert(tensor.scalars.allSatisfy { $0 == 0 || $0.isNormal }, "\(name) holds subnormal values: \(tensor.scalars)")
         }
     }
+
+    /// The scale factor PyTorch's clip_grad_norm_ applies: 6.5 / 13 for the gradients above, and 1
+    /// when the norm is already within the bound.
+    func testClippingScale() {
+        let a = Tensor(shape: [2], scalars: [3, 4], requiresGradient: true)
+        let b = Tensor(shape: [1], scalars: [12], requiresGradient: true)
+        let gradients = ((a * a).sum() * 0.5 + (b * b).sum() * 0.5).backward()
+        XCTAssertEqual(gradients.clippingScale(maxNorm: 6.5), 0.5, accuracy: 1e-6)
+        XCTAssertEqual(gradients.clippingScale(maxNorm: 100), 1)
+    }
+
+    /// A step with the clipping scale passed in gives the same bits as clipping the gradients first
+    /// and stepping on the copies, for every optimizer, over steps on which the scale changes.
+    func testScaledStepEqualsStepOnClippedGradients() {
+        let makers: [(String, ([(name: String, tensor: Tensor)]) -> Optimizer)] = [
+            ("SGD", { SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01) }),
+            ("Adagrad", { Adagrad(parameters: $0, learningRate: 0.1, weightDecay: 0.01) }),
+            ("Adam", { Adam(parameters: $0, learningRate: 0.1, weightDecay: 0.01) }),
+            ("AdamW", { Adam.adamW(parameters: $0, learningRate: 0.1) }),
+        ]
+        for (name, make) in makers {
+            var generator = RandomGenerator(seed: 12)
+            // 21 elements: two full blocks of eight and a tail, for the vectorized updates.
+            let start = Tensor.normal([3, 7], using: &generator)
+            let fused = Tensor(shape: [3, 7], scalars: start.scalars, requiresGradient: true)
+            let copied = Tensor(shape: [3, 7], scalars: start.scalars, requiresGradient: true)
+            let (fusedOptimizer, copiedOptimizer) = (make([("w", fused)]), make([("w", copied)]))
+            for step in 0..<4 {
+                let target = Tensor.normal([3, 7], using: &generator) * Float(step + 1)
+                func loss(_ w: Tensor) -> Tensor { ((w - target) * (w - target)).sum() }
+                let gradients = loss(fused).backward()
+                fusedOptimizer.step(gradients, scale: gradients.clippingScale(maxNorm: 3))
+                var clipped = loss(copied).backward()
+                clipped.clipGlobalNorm(to: 3)
+                copiedOptimizer.step(clipped)
+                XCTAssertEqual(fused.scalars, copied.scalars, "\(name), step \(step)")
+            }
+        }
+    }
 }
