@@ -66,10 +66,9 @@ struct Evaluate: ParsableCommand {
         var generator = RandomGenerator(seed: options.seed)
         let elbo = vae.evaluateELBO(on: data, labels: images.labels, using: &generator)
         let bar = Progress(title: "log-likelihood, K=\(importanceSamples)", total: images.count)
-        let started = Date()
         let iwae = vae.importanceWeightedLogLikelihood(on: data, labels: images.labels, samples: importanceSamples,
                                                        using: &generator) { done, _ in
-            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+            bar.update(done: done)
         }
         var figures: [String: Any] = [
             "elbo": elbo.elbo, "reconstruction": elbo.reconstruction, "kl": elbo.kl,

@@ -42,7 +42,7 @@ struct PixelCNNRun {
         let started = Date()
         let bar = Progress(title: "exact log-likelihood", total: images.count)
         let perImage = objective.negativeLogLikelihoods(images.tensor(), labels: images.labels) { done, _ in
-            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+            bar.update(done: done)
         }
         let nll = perImage.reduce(0, +) / Double(perImage.count)
         let report: [String: Any] = [

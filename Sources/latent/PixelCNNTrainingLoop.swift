@@ -52,7 +52,7 @@ struct PixelCNNTrainingLoop {
         let started = Date()
         let bar = Progress(title: "test NLL", total: testSet.count)
         let perImage = training.objective.negativeLogLikelihoods(testSet.tensor(), labels: testSet.labels) { done, _ in
-            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+            bar.update(done: done)
         }
         let testNLL = perImage.reduce(0, +) / Double(perImage.count)
         let testBits: Double = bitsPerDimension(logLikelihood: -testNLL, dataDimension: testSet.dimension)

@@ -37,6 +37,11 @@ final class Progress {
         }
     }
 
+    /// Reports `done` units, with the rate of units since this progress began.
+    func update(done: Int, status: String = "") {
+        update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(start), 1e-9), status: status)
+    }
+
     static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)

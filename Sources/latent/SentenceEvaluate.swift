@@ -28,9 +28,8 @@ struct SentenceEvaluate {
         let subset = importanceLimit > 0 ? Array(sentences.prefix(importanceLimit)) : sentences
         let subsetELBO = subset.count == sentences.count ? evaluation : run.model.evaluate(subset, using: &generator)
         let bar = Progress(title: "log-likelihood, K=\(importanceSamples)", total: subset.count)
-        let started = Date()
         let estimate = run.model.importanceWeightedLogLikelihood(subset, samples: importanceSamples, using: &generator) { done, _ in
-            bar.update(done: done, examplesPerSecond: Double(done) / max(Date().timeIntervalSince(started), 1e-9), status: "")
+            bar.update(done: done)
         }
         let tokens = Double(subsetELBO.tokens)
         let report: [String: Any] = [
