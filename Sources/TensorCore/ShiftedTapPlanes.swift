@@ -4,7 +4,8 @@
 /// VJP, the residual add, the gradient sum at the fork, the bias sums) each cost as much as a copy.
 ///
 /// Rows are W floats (28 in PixelCNN). Plain loops over a row vectorize; the sums and the adds
-/// use 8-lane chunks. (SIMD8's generic `pointwiseMax` is not specialized: a call per chunk.)
+/// use the 8-lane chunks of ``ShortRows``. (SIMD8's generic `pointwiseMax` is not specialized: a
+/// call per chunk.)
 extension ShiftedTapConvolution {
     /// One zeroed buffer of `channels` padded planes per worker. The pad functions write only the
     /// interiors, so the borders stay zero for every image.
@@ -35,8 +36,8 @@ extension ShiftedTapConvolution {
             forEachRow(channels: 1, padded: padded + channel * paddedPlane, planes: planes + channel * geometry.inputPlane) { padded, plane, _ in
                 var offset = 0
                 while offset + 8 <= width {
-                    let values = Self.load8(plane, offset)
-                    Self.store8(values, padded, offset)
+                    let values = ShortRows.load8(plane, offset)
+                    ShortRows.store8(values, padded, offset)
                     total += values
                     offset += 8
                 }
@@ -59,7 +60,7 @@ extension ShiftedTapConvolution {
             let shift = bias?[channel] ?? 0
             if let residual {
                 let other = residual + (plane - planes)
-                Self.rows(count: width, into: plane) { Self.load8(padded, $0) + Self.load8(other, $0) + shift } scalar: {
+                ShortRows.write(count: width, into: plane) { ShortRows.load8(padded, $0) + ShortRows.load8(other, $0) + shift } scalar: {
                     padded[$0] + other[$0] + shift
                 }
             } else if bias != nil {
@@ -92,7 +93,7 @@ extension ShiftedTapConvolution {
                     plane[t] = x > 0 ? kept : 0
                 }
             case let (nil, upstream?):
-                Self.rows(count: width, into: plane) { Self.load8(padded, $0) + Self.load8(upstream, $0) } scalar: {
+                ShortRows.write(count: width, into: plane) { ShortRows.load8(padded, $0) + ShortRows.load8(upstream, $0) } scalar: {
                     padded[$0] + upstream[$0]
                 }
             case (nil, nil):
@@ -118,32 +119,5 @@ extension ShiftedTapConvolution {
                 planeRow = planeRow.advanced(by: width)
             }
         }
-    }
-
-    /// `target[t] = f(t)` for t < count: `vector(offset)` gives the 8 values at offset..<offset+8,
-    /// `scalar(t)` one value. The values must not depend on `target`, since the last chunk overlaps.
-    @inline(__always)
-    private static func rows(count: Int, into target: UnsafeMutablePointer<Float>, _ vector: (Int) -> SIMD8<Float>,
-                             scalar: (Int) -> Float) {
-        guard count >= 8 else {
-            for t in 0..<count { target[t] = scalar(t) }
-            return
-        }
-        var offset = 0
-        while offset + 8 <= count {
-            store8(vector(offset), target, offset)
-            offset += 8
-        }
-        if offset < count { store8(vector(count - 8), target, count - 8) }
-    }
-
-    @inline(__always)
-    private static func load8(_ base: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    private static func store8(_ value: SIMD8<Float>, _ base: UnsafeMutablePointer<Float>, _ offset: Int) {
-        UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }

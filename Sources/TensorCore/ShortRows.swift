@@ -50,19 +50,8 @@ enum ShortRows {
     /// `target[t] = source[t] + shift` for t < count (a bias added on the way). No overlap.
     @inline(__always)
     static func copy(_ source: UnsafePointer<Float>, adding shift: Float, to target: UnsafeMutablePointer<Float>, count: Int) {
-        guard count >= 8 else {
-            for t in 0..<count { target[t] = source[t] + shift }
-            return
-        }
-        let last = count &- 8
         let splat = SIMD8<Float>(repeating: shift)
-        let tail = load8(source, last) + splat
-        var offset = 0
-        while offset &+ 8 <= count {
-            store8(load8(source, offset) + splat, target, offset)
-            offset &+= 8
-        }
-        if offset < count { store8(tail, target, last) }
+        write(count: count, into: target) { load8(source, $0) + splat } scalar: { source[$0] + shift }
     }
 
     /// ``copy(_:to:count:)`` for 4 ≤ count ≤ 8: two 4-lane moves.
@@ -139,13 +128,31 @@ enum ShortRows {
         if 2 &* pair < count { target[2 &* pair] += even[pair] }
     }
 
+    /// `target[t] = f(t)` for t < count: `vector(offset)` gives the 8 values at offset..<offset+8,
+    /// `scalar(t)` one value (rows shorter than 8). The values must not depend on `target`, since
+    /// the last chunk overlaps the one before.
     @inline(__always)
-    private static func load8(_ base: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+    static func write(count: Int, into target: UnsafeMutablePointer<Float>, _ vector: (Int) -> SIMD8<Float>,
+                      scalar: (Int) -> Float) {
+        guard count >= 8 else {
+            for t in 0..<count { target[t] = scalar(t) }
+            return
+        }
+        var offset = 0
+        while offset &+ 8 <= count {
+            store8(vector(offset), target, offset)
+            offset &+= 8
+        }
+        if offset < count { store8(vector(count &- 8), target, count &- 8) }
+    }
+
+    @inline(__always)
+    static func load8(_ base: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
         UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
     }
 
     @inline(__always)
-    private static func load8(_ base: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+    static func load8(_ base: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
         UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
     }
 
@@ -160,7 +167,7 @@ enum ShortRows {
     }
 
     @inline(__always)
-    private static func store8(_ value: SIMD8<Float>, _ base: UnsafeMutablePointer<Float>, _ offset: Int) {
+    static func store8(_ value: SIMD8<Float>, _ base: UnsafeMutablePointer<Float>, _ offset: Int) {
         UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 
