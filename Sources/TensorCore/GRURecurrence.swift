@@ -32,9 +32,7 @@ extension Tensor {
         precondition(hiddenBias.shape == [gates], "gruRecurrence: b_hh \(hiddenBias.shape) must be [3H] = [\(gates)]")
         precondition(steps >= 1 && projected.shape == [steps * rows, gates],
                      "gruRecurrence: projected inputs \(projected.shape) must be [T·N, 3H] = [\(steps * rows), \(gates)]")
-        let lengths = lengths ?? [Int](repeating: steps, count: rows)
-        precondition(lengths.count == rows && lengths.allSatisfy { $0 >= 0 && $0 <= steps },
-                     "gruRecurrence: \(lengths.count) lengths for \(rows) rows must each lie in 0...\(steps)")
+        let lengths = recurrenceLengths(lengths, rows: rows, steps: steps, op: "gruRecurrence")
         let block = rows * width
         // Saved for the VJP: r, z, n and the hidden part of the candidate (W_hn h + b_hn) per step,
         // and the states entering each step (h_t for t = 0 … T).

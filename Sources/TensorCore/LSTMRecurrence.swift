@@ -8,6 +8,15 @@
 /// all steps.
 
 extension Tensor {
+    /// The real steps of each of `rows` rows, checked to lie in 0...`steps`: `lengths`, or `steps`
+    /// for every row when nil. For the fused recurrences (`op` names the caller in the message).
+    static func recurrenceLengths(_ lengths: [Int]?, rows: Int, steps: Int, op: String) -> [Int] {
+        let lengths = lengths ?? [Int](repeating: steps, count: rows)
+        precondition(lengths.count == rows && lengths.allSatisfy { $0 >= 0 && $0 <= steps },
+                     "\(op): \(lengths.count) lengths for \(rows) rows must each lie in 0...\(steps)")
+        return lengths
+    }
+
     /// Runs c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c') over `steps` steps, gates in PyTorch's order
     /// i, f, g, o (σ, σ, tanh, σ) with pre-activations `projected[t] + h·W_hhᵀ`.
     ///
@@ -29,9 +38,7 @@ extension Tensor {
         precondition(hiddenWeight.shape == [gates, width], "lstmRecurrence: W_hh \(hiddenWeight.shape) must be [4H, H] = [\(gates), \(width)]")
         precondition(steps >= 1 && projected.shape == [steps * rows, gates],
                      "lstmRecurrence: projected inputs \(projected.shape) must be [T·N, 4H] = [\(steps * rows), \(gates)]")
-        let lengths = lengths ?? [Int](repeating: steps, count: rows)
-        precondition(lengths.count == rows && lengths.allSatisfy { $0 >= 0 && $0 <= steps },
-                     "lstmRecurrence: \(lengths.count) lengths for \(rows) rows must each lie in 0...\(steps)")
+        let lengths = recurrenceLengths(lengths, rows: rows, steps: steps, op: "lstmRecurrence")
         let block = rows * width
         // Saved for the VJP: activations i, f, g, o per step, tanh(c') per step, and the states
         // entering each step (h_t, c_t for t = 0 … T).

@@ -35,11 +35,11 @@ extension Tensor {
             precondition(bias.shape == [geometry.outputChannels],
                          "maskedConv2d: bias \(bias.shape) does not match weight \(weight.shape) (expected [\(geometry.outputChannels)])")
         }
-        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
         if ShiftedTapConvolution.applies(to: geometry) {
             // Enough input channels for one GEMM per live tap: no column matrix at all.
             return ShiftedTapConvolution(geometry: geometry).record(x, weight: weight, bias: bias, mask: mask)
         }
+        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
         let layout = LiveTapLayout(weight: weight.shape, mask: mask, order: .channelMajor)
         let kernel = layout.gather(weight)
         let convolution = Im2ColConvolution(geometry: geometry)

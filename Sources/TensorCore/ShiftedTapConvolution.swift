@@ -96,7 +96,7 @@ struct ShiftedTapConvolution {
         let runner = ShiftedTapScheduler(batch: g.batch)
         let inputs = makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers)
         let outputs = (0..<runner.workers).map { _ in TensorStorage(count: g.outputChannels * paddedPlane) }
-        let (lda, plane) = (taps.count * g.inputChannels, paddedPlane)
+        let (kernelWidth, plane) = (taps.count * g.inputChannels, paddedPlane)
         return Tensor(shape: [g.batch, g.outputChannels, g.outputHeight, g.outputWidth]) { out in
             nonisolated(unsafe) let output = out.baseAddress!
             runner.run { worker, _, images in
@@ -106,7 +106,7 @@ struct ShiftedTapConvolution {
                     this.pad(input, channels: g.inputChannels, relu: this.fusion.reluInput, into: padded)
                     for (index, shift) in this.shifts.enumerated() {
                         BLAS.gemm(transposeA: false, transposeB: false, m: g.outputChannels, n: this.runLength, k: g.inputChannels,
-                                  a: kernel.storage.pointer + index * g.inputChannels, lda: lda,
+                                  a: kernel.storage.pointer + index * g.inputChannels, lda: kernelWidth,
                                   b: padded + this.runStart + shift, ldb: plane,
                                   beta: index == 0 ? 0 : 1, c: result + this.runStart, ldc: plane)
                     }
@@ -131,7 +131,8 @@ struct ShiftedTapConvolution {
         guard needs.input || needs.kernel || needs.bias else { return (nil, nil, nil) }
         let g = geometry, this = self
         let runner = ShiftedTapScheduler(batch: g.batch)
-        let (lda, plane, kernelWidth) = (taps.count * g.inputChannels, paddedPlane, taps.count * g.inputChannels)
+        // The kernel matrix's rows are T·C floats: its leading dimension and that of dW's partial sums.
+        let (kernelWidth, plane) = (taps.count * g.inputChannels, paddedPlane)
         let gradients = makeZeroedPlanes(channels: g.outputChannels, workers: runner.workers)
         let inputs = needs.kernel ? makeZeroedPlanes(channels: g.inputChannels, workers: runner.workers) : []
         let inputGradients = needs.input ? (0..<runner.workers).map { _ in TensorStorage(count: g.inputChannels * plane) } : []
@@ -164,7 +165,7 @@ struct ShiftedTapConvolution {
                     let result = inputGradients[worker].pointer
                     for (index, shift) in this.shifts.enumerated() {
                         BLAS.gemm(transposeA: true, transposeB: false, m: g.inputChannels, n: this.runLength, k: g.outputChannels,
-                                  a: kernel.storage.pointer + index * g.inputChannels, lda: lda,
+                                  a: kernel.storage.pointer + index * g.inputChannels, lda: kernelWidth,
                                   b: paddedGradient + this.runStart - shift, ldb: plane,
                                   beta: index == 0 ? 0 : 1, c: result + this.runStart, ldc: plane)
                     }
