@@ -9,9 +9,9 @@ enum BLAS {
     ///   - a, b: row-major; A is m×k (k×m when `transposeA`), B is k×n (n×k when `transposeB`).
     ///
     /// OpenBLAS itself always runs on one thread (see ``ComputeThreads/set(_:)``). A large GEMM is
-    /// split here instead, into one block of C's rows or columns per engine thread, each block a
-    /// single-threaded cblas_sgemm. Every element of C is still one thread's full dot product in
-    /// OpenBLAS's order, so the split changes no result.
+    /// split here instead, into one block of C's rows per engine thread, each block a
+    /// single-threaded cblas_sgemm. The blocks are cut where OpenBLAS's kernels keep each
+    /// element's summation order (``GEMMSplit``), so the split changes no bit of the result.
     @inline(__always)
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
@@ -43,26 +43,17 @@ enum BLAS {
             }
             return
         }
-        let parts = splitting ? Swift.min(ComputeThreads.count, Swift.max(m, n) / minimumSplitSide) : 1
-        guard parts > 1, 2 * m * n * k >= minimumSplitWork else {
-            layout.multiply(rows: 0..<m, columns: 0..<n, alpha: alpha, a: a, b: b, beta: beta, c: c)
+        let blocks = GEMMSplit.rowBlocks(layout, parts: splitting ? ComputeThreads.count : 1,
+                                         granule: BLASRuntime.rowGranule)
+        guard blocks.count > 1 else {
+            layout.multiply(rows: 0..<m, alpha: alpha, a: a, b: b, beta: beta, c: c)
             return
         }
-        // Split the longer side of C, so each block keeps the other side whole.
-        let splitRows = m >= n
-        let length = splitRows ? m : n
         nonisolated(unsafe) let (a, b, c) = (a, b, c)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (length * part / parts)..<(length * (part + 1) / parts)
-            layout.multiply(rows: splitRows ? range : 0..<m, columns: splitRows ? 0..<n : range,
-                            alpha: alpha, a: a, b: b, beta: beta, c: c)
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
+            layout.multiply(rows: blocks[block], alpha: alpha, a: a, b: b, beta: beta, c: c)
         }
     }
-
-    /// GEMMs below this many flops (2mnk) run in one piece: splitting costs a few microseconds.
-    static let minimumSplitWork = 1 << 22
-    /// Each block of a split GEMM keeps at least this many rows or columns of C.
-    static let minimumSplitSide = 16
 
     /// False while ``singleThreaded(_:)`` runs: its caller already spreads work over the threads.
     nonisolated(unsafe) static var splitting = true
@@ -88,8 +79,8 @@ enum BLAS {
     }
 }
 
-/// The shape of one row-major GEMM and how a block of C's rows or columns maps to offsets in A, B
-/// and C, with the leading dimensions of the whole matrices.
+/// The shape of one row-major GEMM and how a block of C's rows maps to offsets in A and C, with
+/// the leading dimensions of the whole matrices.
 struct GEMMLayout {
     let transposeA: Bool, transposeB: Bool
     let m: Int, n: Int, k: Int
@@ -115,18 +106,16 @@ struct GEMMLayout {
         self.ldc = ldc
     }
 
-    /// C[rows, columns] = α·op(A)[rows, :]·op(B)[:, columns] + β·C[rows, columns].
-    func multiply(rows: Range<Int>, columns: Range<Int>, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    /// C[rows, :] = α·op(A)[rows, :]·op(B) + β·C[rows, :].
+    func multiply(rows: Range<Int>, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                   beta: Float, c: UnsafeMutablePointer<Float>) {
         // Row i of op(A) is stored row i of A, or column i of the stored k×m matrix.
         let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * lda)
-        // Column j of op(B) is column j of the stored k×n matrix, or stored row j of the n×k one.
-        let bStart = b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound)
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                    Int32(rows.count), Int32(n), Int32(k), alpha,
                     aStart, Int32(lda),
-                    bStart, Int32(ldb),
-                    beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+                    b, Int32(ldb),
+                    beta, c + rows.lowerBound * ldc, Int32(ldc))
     }
 }

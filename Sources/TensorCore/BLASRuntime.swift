@@ -22,6 +22,39 @@ public enum BLASRuntime {
     /// Runs once, before the first BLAS call (Swift initializes static lets exactly once).
     static let configured: Void = configure()
 
+    /// A kernel set of Debian's OpenBLAS 0.3.21 that the engine splits GEMMs for (``GEMMSplit``).
+    public struct KernelSet: Sendable, Equatable {
+        /// As `OPENBLAS_CORETYPE` spells it and ``coreName`` reports it.
+        public let name: String
+        /// The /proc/cpuinfo flags a CPU needs to run it.
+        public let requiredFlags: [String]
+        /// The N unroll of its SGEMM kernel: C's rows per tile, so cuts at its multiples keep every
+        /// element's summation order (measured: Haswell's and Zen's tiles are 12 rows).
+        public let rowGranule: Int
+    }
+
+    /// The kernel sets whose exact splitting is known and tested, oldest first. Zen's kernels are
+    /// Haswell's; OpenBLAS picks them on Zen 2 and 3.
+    public static let kernelSets: [KernelSet] = {
+        let avx2 = ["avx2", "fma"], avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq"]
+        return [
+            KernelSet(name: "Haswell", requiredFlags: avx2, rowGranule: 12),
+            KernelSet(name: "Zen", requiredFlags: avx2, rowGranule: 12),
+            KernelSet(name: "SkylakeX", requiredFlags: avx512, rowGranule: 4),
+            KernelSet(name: "Cooperlake", requiredFlags: avx512 + ["avx512_bf16"], rowGranule: 4),
+        ]
+    }()
+
+    /// The kernel sets of ``kernelSets`` that this CPU can run.
+    public static var runnableKernelSets: [KernelSet] {
+        let flags = cpuFlags()
+        return kernelSets.filter { $0.requiredFlags.allSatisfy(flags.contains) }
+    }
+
+    /// C's rows per tile of the loaded kernel set; nil for a kernel set whose exact splitting is
+    /// not known, whose GEMMs then run in one piece.
+    static let rowGranule: Int? = kernelSets.first { $0.name.lowercased() == coreName.lowercased() }?.rowGranule
+
     /// Kernel sets older than AVX2, which a DYNAMIC_ARCH build falls back to for unknown CPUs.
     static let preAVX2Cores: Set<String> = [
         "prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine",
