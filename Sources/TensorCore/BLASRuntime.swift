@@ -47,8 +47,7 @@ public enum BLASRuntime {
 
     /// The kernel sets of ``kernelSets`` that this CPU can run.
     public static var runnableKernelSets: [KernelSet] {
-        let flags = cpuFlags()
-        return kernelSets.filter { $0.requiredFlags.allSatisfy(flags.contains) }
+        kernelSets.filter { $0.requiredFlags.allSatisfy(CPUInfo.flags.contains) }
     }
 
     /// C's rows per tile of the loaded kernel set; nil for a kernel set whose exact splitting is
@@ -64,7 +63,7 @@ public enum BLASRuntime {
     private static func configure() {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil else { return }
         let current = String(cString: openblas_get_corename())
-        guard preAVX2Cores.contains(current.lowercased()), let better = bestCoreType(for: cpuFlags()),
+        guard preAVX2Cores.contains(current.lowercased()), let better = bestCoreType(for: CPUInfo.flags),
               let quit = symbol("gotoblas_dynamic_quit"), let initialize = symbol("gotoblas_dynamic_init") else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
         quit()
@@ -80,13 +79,6 @@ public enum BLASRuntime {
         if avx512 { return "SkylakeX" }
         if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
         return nil
-    }
-
-    private static func cpuFlags() -> Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
     private static func symbol(_ name: String) -> (@convention(c) () -> Void)? {
