@@ -71,6 +71,6 @@ struct PixelCNNTrainingLoop {
         let labels = model.isConditional ? (0..<16).map { $0 % model.classes } : nil
         let images = model.sample(count: 16, height: rows, width: columns, labels: labels, using: &generator)
         try Pictures.write(try Pictures.grid(images.reshaped([16, rows * columns]), imageRows: rows, imageColumns: columns, gridColumns: 4),
-                           to: folder.image(String(format: "samples-epoch-%03d.png", epoch)))
+                           to: try folder.picture(nil, default: String(format: "samples-epoch-%03d.png", epoch)))
     }
 }

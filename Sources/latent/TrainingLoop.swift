@@ -90,9 +90,9 @@ struct TrainingLoop {
             let labels = model.classCount > 0 ? Pictures.labelRows(classes: model.classCount, columns: 8) : nil
             try Pictures.write(try Pictures.samples(model, count: labels?.count ?? 64, labels: labels, gridColumns: 8,
                                                     imageRows: testSet.rows, imageColumns: testSet.columns, seed: Self.pictureSeed),
-                               to: folder.image("samples-" + name))
+                               to: try folder.picture(nil, default: "samples-" + name))
         }
         try Pictures.write(try Pictures.reconstructions(training.imageModel, images: testSet, count: 32, gridColumns: 8),
-                           to: folder.image("reconstructions-" + name))
+                           to: try folder.picture(nil, default: "reconstructions-" + name))
     }
 }
