@@ -15,11 +15,12 @@ enum EpochBenchmark {
         let dataset = try MNISTFormatDataset.fashionMNIST()
         let images = ImageSet(dataset.train)
         (configuration.imageHeight, configuration.imageWidth) = (images.rows, images.columns)
-        let training = try VAETraining(configuration: configuration)
+        let training = configuration.makeTrainer(model: try configuration.makeModel())
+        let data = ImageTrainingData(images, pixels: configuration.pixels, batchSize: configuration.batchSize)
         for epoch in 1...epochs {
-            let seconds = Timing.seconds { _ = training.trainEpoch(on: images) }
+            let seconds = Timing.seconds { _ = training.trainEpoch(on: data) }
             let sums = training.finishEpoch()
-            let loss = (sums.reconstruction + sums.kl) / Double(sums.examples)
+            let loss = sums.mean("reconstruction") + sums.mean("kl")
             print("epoch \(epoch) train time \(format(seconds, 3)) s  train −ELBO \(format(loss, 2))")
         }
     }

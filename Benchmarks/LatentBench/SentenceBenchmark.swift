@@ -28,12 +28,13 @@ enum SentenceBenchmark {
             // The reference trainer's setup, which PyTorch's figures are for.
             configuration.keepRate = model == "rnnlm" ? 1 : 0.75
             configuration.freeBits = 0
-            let training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count)
+            let training = configuration.makeTrainer(model: try configuration.makeModel(vocabularySize: data.vocabulary.count))
+            let trainingData = SentenceTrainingData(data.training, batchSize: configuration.batchSize)
             var done = 0
             let seconds = Timing.seconds {
-                _ = training.trainEpoch(on: data.training, shouldStop: { done >= batches }) { count, _ in done = count }
+                _ = training.trainEpoch(on: trainingData, shouldStop: { done >= batches }) { count, _ in done = count }
             }
-            let tokens = training.running.tokens
+            let tokens = training.running.count("tokens")
             printRow([model, cell.displayName, format(Double(tokens) / seconds, 0), format(seconds, 1), String(tokens)],
                      widths: [14, 6, 10, 9, 8])
         }

@@ -19,7 +19,7 @@ final class AutoencoderTests: XCTestCase {
             let optimizer = Adam(parameters: model.namedParameters, learningRate: 2e-3)
             for step in 0..<60 {
                 let batch = images.slice(axis: 0, (step % 4) * 64 ..< (step % 4 + 1) * 64)
-                optimizer.step(model.loss(batch, labels: nil, samples: 1, beta: 1, using: &generator).total.backward())
+                optimizer.step(model.loss(batch).backward())
             }
             let after = model.evaluateObjective(on: images, labels: nil, using: &generator)
             XCTAssertNil(after.kl, "an autoencoder has no KL term")
@@ -35,9 +35,10 @@ final class AutoencoderTests: XCTestCase {
         let model = try Autoencoder(architecture: .mlp(hiddenSizes: [10]), height: 1, width: 12, latentDimension: 3, using: &generator)
         let x = Tensor.uniform([5, 12], using: &generator)
         var first = RandomGenerator(seed: 1), second = RandomGenerator(seed: 2)
+        let batch = ImageBatch(pixels: x, labels: Array(repeating: 0, count: 5), height: 1, width: 12)
         let losses = withoutGradients {
-            (model.loss(x, labels: nil, samples: 1, beta: 1, using: &first).total.scalar,
-             model.loss(x, labels: nil, samples: 1, beta: 1, using: &second).total.scalar)
+            (model.trainingLoss(on: batch, objective: TrainingObjective(), step: 0, using: &first).total.scalar,
+             model.trainingLoss(on: batch, objective: TrainingObjective(), step: 0, using: &second).total.scalar)
         }
         XCTAssertEqual(losses.0, losses.1)
         XCTAssertEqual(withoutGradients { model.code(x, labels: nil) }.shape, [5, 3])

@@ -64,7 +64,7 @@ final class SentenceVAETests: XCTestCase {
     func testAnalyticKLMatchesMonteCarlo() {
         let vae = model()
         let posterior = withoutGradients { vae.encode(batch()) }
-        let analytic = SentenceVAE.klPerDimension(posterior).sum(axis: 1).scalars
+        let analytic = posterior.klDivergencePerDimensionFromStandardNormal().sum(axis: 1).scalars
         var generator = RandomGenerator(seed: 3)
         let draws = 4000
         var estimate = [Double](repeating: 0, count: analytic.count)
@@ -185,24 +185,25 @@ final class SentenceVAETests: XCTestCase {
         var configuration = SentenceVAEConfiguration()
         (configuration.embeddingSize, configuration.hiddenSize, configuration.latentDimension) = (6, 8, 3)
         (configuration.batchSize, configuration.epochs, configuration.freeBits) = (8, 2, 0.1)
-        let straight = try SentenceTraining(configuration: configuration, vocabularySize: 12)
+        let sentences = SentenceTrainingData(Self.sentences, batchSize: configuration.batchSize)
+        let straight = try configuration.makeTrainer(vocabularySize: 12)
         for _ in 0..<2 {
-            XCTAssert(straight.trainEpoch(on: Self.sentences))
+            XCTAssert(straight.trainEpoch(on: sentences))
             _ = straight.finishEpoch()
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sentence-resume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
-        let first = try SentenceTraining(configuration: configuration, vocabularySize: 12)
+        let first = try configuration.makeTrainer(vocabularySize: 12)
         var batches = 0
-        XCTAssertFalse(first.trainEpoch(on: Self.sentences, shouldStop: { batches == 3 }) { done, _ in batches = done })
+        XCTAssertFalse(first.trainEpoch(on: sentences, shouldStop: { batches == 3 }) { done, _ in batches = done })
         try first.saveCheckpoint(to: checkpoint)
-        let resumed = try SentenceTraining(configuration: configuration, vocabularySize: 12)
+        let resumed = try configuration.makeTrainer(vocabularySize: 12)
         try resumed.loadCheckpoint(from: checkpoint)
         XCTAssertEqual(resumed.batchesDone, 3)
         while resumed.completedEpochs < 2 {
-            XCTAssert(resumed.trainEpoch(on: Self.sentences))
+            XCTAssert(resumed.trainEpoch(on: sentences))
             _ = resumed.finishEpoch()
         }
         for ((name, expected), (_, found)) in zip(straight.model.namedParameters, resumed.model.namedParameters) {

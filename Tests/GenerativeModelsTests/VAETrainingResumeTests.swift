@@ -45,14 +45,14 @@ final class VAETrainingResumeTests: XCTestCase {
     }
 
     func checkResumingMidEpochIsBitIdentical(_ configuration: VAEConfiguration) throws {
-        let images = syntheticImages(count: 95)   // 10 batches per epoch, the last one short
-        let straight = try VAETraining(configuration: configuration)
+        let images = configuration.trainingData(syntheticImages(count: 95))   // 10 batches per epoch, the last one short
+        let straight = try configuration.makeTrainer()
         for _ in 0..<2 {
             XCTAssertTrue(straight.trainEpoch(on: images))
             _ = straight.finishEpoch()
         }
 
-        let interrupted = try VAETraining(configuration: configuration)
+        let interrupted = try configuration.makeTrainer()
         XCTAssertTrue(interrupted.trainEpoch(on: images))
         _ = interrupted.finishEpoch()
         var batches = 0
@@ -61,7 +61,7 @@ final class VAETrainingResumeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         try interrupted.saveCheckpoint(to: url)
 
-        let resumed = try VAETraining(configuration: configuration)
+        let resumed = try configuration.makeTrainer()
         try resumed.loadCheckpoint(from: url)
         XCTAssertEqual(resumed.completedEpochs, 1)
         XCTAssertEqual(resumed.batchesDone, 4)
@@ -78,15 +78,15 @@ final class VAETrainingResumeTests: XCTestCase {
 
     /// A checkpoint of a differently shaped model is refused with the key named, and changes nothing.
     func testCheckpointOfAnotherModelIsRefused() throws {
-        let images = syntheticImages(count: 20)
-        let small = try VAETraining(configuration: configuration())
+        let images = configuration().trainingData(syntheticImages(count: 20))
+        let small = try configuration().makeTrainer()
         XCTAssertTrue(small.trainEpoch(on: images))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try small.saveCheckpoint(to: url)
         var other = configuration()
         other.hiddenSizes = [9]
-        let larger = try VAETraining(configuration: other)
+        let larger = try other.makeTrainer()
         let before = larger.model.parameters.map(\.scalars)
         XCTAssertThrowsError(try larger.loadCheckpoint(from: url)) { error in
             XCTAssert("\(error)".contains("encoder.0.weight"), "\(error)")
@@ -96,11 +96,11 @@ final class VAETrainingResumeTests: XCTestCase {
 
     /// The same seed, data and configuration give the same weights, bit for bit; another seed does not.
     func testSameSeedGivesBitIdenticalTraining() throws {
-        let images = syntheticImages(count: 40)
+        let images = configuration().trainingData(syntheticImages(count: 40))
         func trainedWeights(seed: UInt64) throws -> [UInt32] {
             var configuration = configuration()
             configuration.seed = seed
-            let training = try VAETraining(configuration: configuration)
+            let training = try configuration.makeTrainer()
             XCTAssertTrue(training.trainEpoch(on: images))
             return training.model.parameters.flatMap { $0.scalars.map(\.bitPattern) }
         }

@@ -50,7 +50,12 @@ public struct DiagonalGaussian: ReparameterizedDistribution {
 
     /// KL(N(μ, σ²) ‖ N(0, I)) per row, in nats: ½ Σ_d (μ² + σ² − 1 − log σ²). Returns [N].
     public func klDivergenceFromStandardNormal() -> Tensor {
-        ((mean.squared() + logVariance.exp() - logVariance - 1) * 0.5).sum(axis: 1)
+        klDivergencePerDimensionFromStandardNormal().sum(axis: 1)
+    }
+
+    /// KL(N(μ_d, σ_d²) ‖ N(0, 1)) of every row and dimension, in nats: ½ (μ² + σ² − 1 − log σ²). Returns [N, D].
+    public func klDivergencePerDimensionFromStandardNormal() -> Tensor {
+        (mean.squared() + logVariance.exp() - logVariance - 1) * 0.5
     }
 
     /// log N(z; μ, σ²) per row: −½ Σ_d ((z − μ)²/σ² + log σ² + log 2π). z is [N, D]; returns [N].

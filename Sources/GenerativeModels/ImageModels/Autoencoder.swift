@@ -45,9 +45,15 @@ extension Autoencoder: LatentImageModel {
     public var isVariational: Bool { false }
 
     /// The reconstruction term alone; `samples` and `beta` have nothing to act on. The KL is zero.
-    public func loss(_ x: Tensor, labels: Tensor?, samples: Int, beta: Float, using generator: inout RandomGenerator) -> VAELoss {
-        precondition(labels == nil, "Autoencoder: an unconditional model takes no labels")
-        return VAELoss(reconstruction: reconstructionLoss(x).mean(), kl: Tensor(shape: [], scalars: [0]), beta: beta)
+    /// The training objective: the mean −log p(x|z) at the code, in nats per example, a scalar.
+    public func loss(_ x: Tensor) -> Tensor { reconstructionLoss(x).mean() }
+
+    /// The objective on a batch, reported as "reconstruction". An autoencoder has no KL term and
+    /// draws no noise.
+    public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
+                             using noise: inout RandomGenerator) -> LossBreakdown {
+        let reconstruction = loss(batch.pixels)
+        return LossBreakdown(total: reconstruction, terms: [("reconstruction", reconstruction)])
     }
 
     public func code(_ x: Tensor, labels: Tensor?) -> Tensor { encode(x) }

@@ -5,7 +5,7 @@ import TensorCore
 /// conditional VAE) and the plain autoencoder.
 ///
 /// Images are rows x [N, D]; a conditional model also takes one-hot labels [N, C] (nil otherwise).
-public protocol LatentImageModel: TrainableModel {
+public protocol LatentImageModel: GenerativeModel where Batch == ImageBatch {
     /// D, the pixels of an image.
     var dataDimension: Int { get }
     var latentDimension: Int { get }
@@ -14,10 +14,6 @@ public protocol LatentImageModel: TrainableModel {
     var likelihood: Likelihood { get }
     /// True when the model has a prior to sample from and a KL term (a VAE), false for an autoencoder.
     var isVariational: Bool { get }
-
-    /// The training objective for a batch: reconstruction (averaged over L draws of z for a VAE)
-    /// and β-weighted KL, each in nats per example.
-    func loss(_ x: Tensor, labels: Tensor?, samples: Int, beta: Float, using generator: inout RandomGenerator) -> VAELoss
 
     /// The code of each image, [N, D] → [N, latent]: the posterior mean for a VAE.
     func code(_ x: Tensor, labels: Tensor?) -> Tensor
@@ -49,6 +45,14 @@ public struct ObjectiveEstimate: Sendable {
 
 extension VAE: LatentImageModel {
     public var isVariational: Bool { true }
+
+    /// The SGVB estimate of −ELBO with β(step) on the KL term: "reconstruction" and "kl" per example.
+    public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
+                             using noise: inout RandomGenerator) -> LossBreakdown {
+        let loss = loss(batch.pixels, labels: oneHotLabels(batch.labels, rows: 0..<batch.count), samples: objective.samples,
+                        beta: objective.kl.beta(atStep: step), using: &noise)
+        return LossBreakdown(total: loss.total, terms: [("reconstruction", loss.reconstruction), ("kl", loss.kl)])
+    }
 
     public func code(_ x: Tensor, labels: Tensor?) -> Tensor { encode(x, labels: labels).mean }
 

@@ -123,6 +123,27 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         }
     }
 
+    /// The one trainer for `model` (made by ``makeModel()``): the configured optimizer, β schedule
+    /// and samples of z.
+    public func makeTrainer(model: any LatentImageModel) -> Trainer<ImageBatch> {
+        // Opened as a concrete type: Swift 6.3 cannot convert the existential to `any GenerativeModel<ImageBatch>`.
+        func trainer(_ model: some LatentImageModel) -> Trainer<ImageBatch> {
+            Trainer(model: model, optimizer: makeOptimizer(for: model),
+                    settings: TrainerSettings(modelName: self.model, seed: seed,
+                                              objective: TrainingObjective(kl: KLTerm(schedule: beta), samples: samples)))
+        }
+        return trainer(model)
+    }
+
+    /// A new model and its trainer.
+    /// - Throws: what ``makeModel()`` throws.
+    public func makeTrainer() throws -> Trainer<ImageBatch> { makeTrainer(model: try makeModel()) }
+
+    /// The training split as the trainer walks it: this configuration's pixel handling and batch size.
+    public func trainingData(_ images: ImageSet) -> ImageTrainingData {
+        ImageTrainingData(images, pixels: pixels, batchSize: batchSize)
+    }
+
     /// Reads a config.json, naming the file in any error.
     public static func read(from url: URL) throws -> VAEConfiguration {
         let data: Data

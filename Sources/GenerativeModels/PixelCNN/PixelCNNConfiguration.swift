@@ -61,9 +61,14 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
         Adam(parameters: model.namedParameters, learningRate: learningRate)
     }
 
-    /// The batch loop's settings for this configuration.
-    public var trainingSettings: TrainingSettings {
-        TrainingSettings(modelName: model, pixels: pixels, batchSize: batchSize, seed: seed)
+    /// The one trainer for `model` (made by ``makeModel()``), with Adam as the reference trains.
+    public func makeTrainer(model: PixelCNN) -> Trainer<ImageBatch> {
+        Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model, seed: seed))
+    }
+
+    /// The training split as the trainer walks it: this configuration's pixel handling and batch size.
+    public func trainingData(_ images: ImageSet) -> ImageTrainingData {
+        ImageTrainingData(images, pixels: pixels, batchSize: batchSize)
     }
 
     /// Reads a config.json, naming the file in any error.

@@ -35,20 +35,42 @@ extension SentenceVAE {
         let posterior = encode(batch)
         let (z, _) = posterior.sample(using: &generator)
         let reconstruction = reconstructionLoss(latent: z, batch: input).sum() / count
-        let klPerDimension = Self.klPerDimension(posterior)                      // [N, D]
+        let klPerDimension = posterior.klDivergencePerDimensionFromStandardNormal()   // [N, D]
         let kl = klPerDimension.sum() / count
-        let klTerm: Tensor
-        if freeBits > 0 {
-            // max(λ, KL_d) = λ + relu(KL_d − λ): no gradient pushes a dimension below λ.
-            klTerm = ((klPerDimension.mean(axis: 0) - freeBits).relu() + freeBits).sum()
-        } else {
-            klTerm = kl
-        }
+        let klTerm = freeBits > 0 ? KLTerm(freeBits: freeBits).penalty(perDimension: klPerDimension) : kl
         return SentenceLoss(total: reconstruction + klTerm * beta, reconstruction: reconstruction, kl: kl, beta: beta)
     }
+}
 
-    /// ½ (μ² + σ² − 1 − log σ²) for every sentence and dimension: [N, D].
-    static func klPerDimension(_ posterior: DiagonalGaussian) -> Tensor {
-        (posterior.mean.squared() + posterior.logVariance.exp() - posterior.logVariance - 1) * 0.5
+extension SentenceVAE: GenerativeModel {
+    /// The objective with β(step) and the objective's free bits: "reconstruction" and "kl" per
+    /// sentence, or "reconstruction" alone for a language model.
+    public func trainingLoss(on batch: SentenceBatch, objective: TrainingObjective, step: Int,
+                             using noise: inout RandomGenerator) -> LossBreakdown {
+        guard isVariational else {
+            let loss = trainingLoss(batch, beta: 1, using: &noise)
+            return LossBreakdown(total: loss.total, terms: [("reconstruction", loss.reconstruction)])
+        }
+        let loss = trainingLoss(batch, beta: objective.kl.beta(atStep: step), freeBits: objective.kl.freeBits, using: &noise)
+        return LossBreakdown(total: loss.total, terms: [("reconstruction", loss.reconstruction), ("kl", loss.kl)])
     }
+}
+
+/// Training sentences as the one trainer walks them: length-bucketed batches in an order drawn
+/// from the epoch's data stream, as the reference trainer batches them.
+public struct SentenceTrainingData: TrainingData {
+    public let batcher: SentenceBatcher
+
+    public init(_ sentences: [[Int]], batchSize: Int) {
+        batcher = SentenceBatcher(sentences: sentences, batchSize: batchSize)
+    }
+
+    public var streamSalt: UInt64 { 0x7E47 }
+
+    public func epochBatches(using stream: inout RandomGenerator) -> [[Int]] { batcher.trainingEpoch(using: &stream) }
+
+    public func batch(_ indices: [Int], using stream: inout RandomGenerator) -> SentenceBatch { batcher.batch(indices) }
+
+    /// Target tokens: words plus one <eos> per sentence.
+    public func counts(of batch: SentenceBatch) -> [String: Int] { ["tokens": batch.targetTokenCount] }
 }

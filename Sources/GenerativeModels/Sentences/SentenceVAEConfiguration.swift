@@ -100,6 +100,21 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
         Adam(parameters: model.namedParameters, learningRate: learningRate)
     }
 
+    /// The one trainer for `model` (made by ``makeModel(vocabularySize:)``): Adam, the β schedule
+    /// and free bits, and gradient clipping.
+    public func makeTrainer(model: SentenceVAE) -> Trainer<SentenceBatch> {
+        Trainer(model: model, optimizer: makeOptimizer(for: model),
+                settings: TrainerSettings(modelName: self.model, seed: seed,
+                                          objective: TrainingObjective(kl: KLTerm(schedule: beta, freeBits: freeBits)),
+                                          clipNorm: clipNorm))
+    }
+
+    /// A new model over a vocabulary of `vocabularySize` tokens, and its trainer.
+    /// - Throws: what ``makeModel(vocabularySize:)`` throws.
+    public func makeTrainer(vocabularySize: Int) throws -> Trainer<SentenceBatch> {
+        makeTrainer(model: try makeModel(vocabularySize: vocabularySize))
+    }
+
     /// Reads a config.json, naming the file in any error.
     public static func read(from url: URL) throws -> SentenceVAEConfiguration {
         let data: Data

@@ -31,12 +31,12 @@ struct Complete: ParsableCommand {
         let pixels = height * width
         // Each image repeated `samples` times, so one sampler run draws every completion.
         let repeated = (0..<test.count).flatMap { Array(repeating: $0, count: samples) }
-        let inputs = run.objective.images(test.tensor(repeated))
+        let inputs = run.model.images(test.tensor(repeated), height: height, width: width)
         let labels = run.model.isConditional ? repeated.map { test.labels[$0] } : nil
         var generator = RandomGenerator(seed: options.seed)
         let completed = run.model.complete(inputs, givenPixels: given * width, labels: labels, using: &generator).scalars
         var tiles: [Float] = []
-        let originals = run.objective.images(test.tensor()).scalars
+        let originals = run.model.images(test.tensor(), height: height, width: width).scalars
         for image in 0..<test.count {
             let original = Array(originals[(image * pixels)..<((image + 1) * pixels)])
             tiles += original

@@ -10,7 +10,7 @@ import TensorCore
 struct PixelCNNRun {
     let folder: RunFolder
     let configuration: PixelCNNConfiguration
-    let objective: PixelCNNObjective
+    let model: PixelCNN
 
     /// Whether `path` holds a PixelCNN run (false for anything else, including no run at all, so
     /// that the image-model commands report their own errors).
@@ -25,11 +25,9 @@ struct PixelCNNRun {
         guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
             throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
         }
-        objective = PixelCNNObjective(model: configuration.makeModel(), height: configuration.imageHeight, width: configuration.imageWidth)
-        do { _ = try Checkpoint.load(from: folder.checkpoint, into: objective) } catch { throw CommandError("\(error)") }
+        model = configuration.makeModel()
+        do { _ = try Checkpoint.load(from: folder.checkpoint, into: model) } catch { throw CommandError("\(error)") }
     }
-
-    var model: PixelCNN { objective.model }
 
     /// The test split as the run saw it: binarized at the run's threshold, or grey levels.
     func testImages(limit: Int?) throws -> ImageSet {
@@ -41,7 +39,8 @@ struct PixelCNNRun {
         let images = try testImages(limit: limit)
         let started = Date()
         let bar = Progress(title: "exact log-likelihood", total: images.count)
-        let perImage = objective.negativeLogLikelihoods(images.tensor(), labels: images.labels) { done, _ in
+        let perImage = model.negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns,
+                                                    labels: images.labels) { done, _ in
             bar.update(done: done)
         }
         let nll = perImage.reduce(0, +) / Double(perImage.count)

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import GenerativeModels
 import TensorCore
@@ -5,7 +6,9 @@ import TensorCore
 /// Runs the epochs of a sentence model's training: progress, per-epoch validation figures,
 /// metrics, a posterior-collapse warning, and an atomic checkpoint after every epoch (and on Ctrl-C).
 struct SentenceTrainingLoop {
-    let training: SentenceTraining
+    let configuration: SentenceVAEConfiguration
+    let model: SentenceVAE
+    let training: Trainer<SentenceBatch>
     let data: EncodedSentences
     let folder: RunFolder
 
@@ -15,66 +18,65 @@ struct SentenceTrainingLoop {
     static let collapseEpochs = 2
 
     func run() throws {
-        let configuration = training.configuration
-        let batchCount = (data.training.count + configuration.batchSize - 1) / configuration.batchSize
-        EpochRunner.log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data): "
+        TrainingLog.write("training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data): "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test sentences, "
-            + "vocabulary \(data.vocabulary.count); β \(training.model.isVariational ? configuration.beta.summary : "none (no latent)"), "
+            + "vocabulary \(data.vocabulary.count); β \(model.isVariational ? configuration.beta.summary : "none (no latent)"), "
             + "Adam \(configuration.learningRate), clip \(configuration.clipNorm), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
         var lowKLEpochs = 0
-        let runner = EpochRunner(training: training, folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
-        try runner.run(batchesPerEpoch: batchCount,
-                       trainEpoch: { shouldStop, afterBatch in
-                           training.trainEpoch(on: data.training, shouldStop: shouldStop) { done, _ in afterBatch(done) }
-                       },
-                       status: progressStatus,
-                       closeEpoch: { epoch in
-                           let beta = training.beta
-                           let validation = try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), beta: beta)
-                           if let validation, training.model.isVariational {
-                               lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
-                               if lowKLEpochs >= Self.collapseEpochs { warnOfCollapse(epochs: lowKLEpochs) }
-                           }
-                       })
-        EpochRunner.log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt")
+        let runner = EpochRunner(training: training, data: SentenceTrainingData(data.training, batchSize: configuration.batchSize),
+                                 folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
+        try runner.run(status: progressStatus, closeEpoch: { epoch in
+            let beta = self.beta
+            let validation = try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), beta: beta)
+            if let validation, model.isVariational {
+                lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
+                if lowKLEpochs >= Self.collapseEpochs { warnOfCollapse(epochs: lowKLEpochs) }
+            }
+        })
+        TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt")
     }
 
+    /// β at the current step: 1 for a language model, which has no KL term.
+    var beta: Float { model.isVariational ? training.beta : 1 }
+
     /// The running figures per sentence, β and throughput for the progress bar.
-    func progressStatus() -> EpochRunner.Status {
+    func progressStatus() -> ProgressStatus {
         let sums = training.running
-        return .init(examplesPerSecond: EpochRunner.rate(sums.sentences, seconds: sums.seconds),
-                     text: "NLL \(String(format: "%.2f", sums.nllPerSentence)) KL \(String(format: "%.2f", sums.klPerSentence)) "
-                         + "β \(String(format: "%.3f", training.beta)) \(Int(sums.tokensPerSecond)) tok/s")
+        let figures = SentenceFigures(sums)
+        return .init(examplesPerSecond: sums.examplesPerSecond,
+                     text: "NLL \(String(format: "%.2f", figures.nll)) KL \(String(format: "%.2f", figures.kl)) "
+                         + "β \(String(format: "%.3f", beta)) \(Int(figures.tokensPerSecond)) tok/s")
     }
 
     func warnOfCollapse(epochs: Int) {
-        EpochRunner.log("warning: posterior collapse: the KL per validation sentence has stayed below "
-            + "\(training.configuration.collapseThreshold) nats for \(epochs) epochs, so the decoder ignores z. "
+        TrainingLog.write("warning: posterior collapse: the KL per validation sentence has stayed below "
+            + "\(configuration.collapseThreshold) nats for \(epochs) epochs, so the decoder ignores z. "
             + "Flags that fight it: --keep-rate 0.5 (more word dropout), --free-bits 0.25, "
             + "--beta-schedule cyclical, a later --beta-steps, --latent-every-step.")
     }
 
     /// Appends the epoch's train and validation lines to metrics.jsonl and logs them.
-    func writeEpochRecords(epoch: Int, sums: SentenceTraining.RunningSums, beta: Float) throws -> SentenceEvaluation? {
+    func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float) throws -> SentenceEvaluation? {
+        let figures = SentenceFigures(sums)
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "step": training.optimizer.stepCount,
-                                     "model": training.configuration.model, "keep_rate": training.configuration.keepRate]
+                                     "model": configuration.model, "keep_rate": configuration.keepRate]
         try folder.appendMetrics(common.merging([
-            "split": "train", "nll": sums.nllPerSentence, "kl": sums.klPerSentence, "perplexity": sums.perplexity,
-            "elbo": -sums.nllPerSentence, "sentences": sums.sentences, "tokens": sums.tokens,
-            "tokens_per_second": sums.tokensPerSecond, "seconds": sums.seconds,
+            "split": "train", "nll": figures.nll, "kl": figures.kl, "perplexity": figures.perplexity,
+            "elbo": -figures.nll, "sentences": sums.examples, "tokens": figures.tokens,
+            "tokens_per_second": figures.tokensPerSecond, "seconds": sums.seconds,
         ]) { $1 })
-        var line = "epoch \(epoch): train NLL \(String(format: "%.2f", sums.nllPerSentence)) KL \(String(format: "%.2f", sums.klPerSentence)) "
-            + "PPL \(String(format: "%.1f", sums.perplexity)), \(Int(sums.tokensPerSecond)) tokens/s, \(String(format: "%.1f", sums.seconds)) s"
+        var line = "epoch \(epoch): train NLL \(String(format: "%.2f", figures.nll)) KL \(String(format: "%.2f", figures.kl)) "
+            + "PPL \(String(format: "%.1f", figures.perplexity)), \(Int(figures.tokensPerSecond)) tokens/s, \(String(format: "%.1f", sums.seconds)) s"
         guard !data.validation.isEmpty else {
-            EpochRunner.log(line)
+            TrainingLog.write(line)
             return nil
         }
         var generator = RandomGenerator(seed: Self.evaluationSeed)
-        let validation = training.model.evaluate(data.validation, using: &generator)
+        let validation = model.evaluate(data.validation, using: &generator)
         try folder.appendMetrics(common.merging(Self.record(validation, split: "validation")) { $1 })
         line += " | validation \(Self.describe(validation)) | β \(String(format: "%.4f", beta))"
-        EpochRunner.log(line)
+        TrainingLog.write(line)
         return validation
     }
 
@@ -92,5 +94,28 @@ struct SentenceTrainingLoop {
         if let units = evaluation.activeUnits { text += " AU \(units.count)" }
         if let information = evaluation.mutualInformation { text += " MI \(String(format: "%.2f", information))" }
         return text
+    }
+}
+
+/// An epoch's training figures of a sentence model, per sentence and per token, as the
+/// reference reports them.
+struct SentenceFigures {
+    /// Reconstruction + KL per sentence: the −ELBO the figures call NLL.
+    let nll: Double
+    let kl: Double
+    /// Target tokens: words plus one <eos> per sentence.
+    let tokens: Int
+    /// exp(Σ (reconstruction + KL) / tokens).
+    let perplexity: Double
+    let tokensPerSecond: Double
+
+    init(_ sums: RunningSums) {
+        let total = (sums.terms["reconstruction"] ?? 0) + (sums.terms["kl"] ?? 0)
+        let sentences = sums.examples
+        nll = sentences == 0 ? 0 : total / Double(sentences)
+        kl = sentences == 0 ? 0 : (sums.terms["kl"] ?? 0) / Double(sentences)
+        tokens = sums.count("tokens")
+        perplexity = tokens == 0 ? 0 : Foundation.exp(total / Double(tokens))
+        tokensPerSecond = Double(tokens) / Swift.max(sums.seconds, 1e-9)
     }
 }

@@ -92,10 +92,11 @@ struct ImageModelTrainer {
                 }
             }
         }
-        let training: VAETraining
-        do { training = try VAETraining(configuration: configuration) } catch {
+        let model: any LatentImageModel
+        do { model = try configuration.makeModel() } catch {
             throw CommandError("--data \(configuration.data): \(error)")
         }
+        let training = configuration.makeTrainer(model: model)
         if control.resume {
             try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
@@ -105,7 +106,7 @@ struct ImageModelTrainer {
             try folder.create()
             try folder.write(configuration)
         }
-        try TrainingLoop(training: training, splits: splits, folder: folder).run()
+        try TrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
     }
 }
 

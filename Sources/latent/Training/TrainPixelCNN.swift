@@ -46,7 +46,8 @@ struct TrainPixelCNN: ParsableCommand {
                 throw CommandError("--data \(configuration.data) has values outside [0, 1], which a PixelCNN cannot model.")
             }
         }
-        let training = PixelCNNTraining(configuration: configuration)
+        let model = configuration.makeModel()
+        let training = configuration.makeTrainer(model: model)
         if control.resume {
             try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
@@ -55,7 +56,7 @@ struct TrainPixelCNN: ParsableCommand {
             try folder.create()
         }
         try folder.write(configuration)
-        try PixelCNNTrainingLoop(training: training, splits: splits, folder: folder).run()
+        try PixelCNNTrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
     }
 
     /// The configuration the flags describe, each flag checked.

@@ -145,10 +145,11 @@ struct SentenceModelTrainer {
         }
         ComputeThreads.set(configuration.threads)
         let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
-        let training: SentenceTraining
-        do { training = try SentenceTraining(configuration: configuration, vocabularySize: data.vocabulary.count) } catch {
+        let model: SentenceVAE
+        do { model = try configuration.makeModel(vocabularySize: data.vocabulary.count) } catch {
             throw CommandError("\(folder.configuration.path): \(error)")
         }
+        let training = configuration.makeTrainer(model: model)
         if control.resume {
             try control.checkResumable(folder)
             do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
@@ -160,6 +161,6 @@ struct SentenceModelTrainer {
             }
         }
         try configuration.encoded().write(to: folder.configuration, options: .atomic)
-        try SentenceTrainingLoop(training: training, data: data, folder: folder).run()
+        try SentenceTrainingLoop(configuration: configuration, model: model, training: training, data: data, folder: folder).run()
     }
 }

@@ -6,7 +6,9 @@ import TensorCore
 /// Runs the epochs of an image model's training: progress, per-epoch evaluation, metrics, images and an
 /// atomic checkpoint after every epoch (and on Ctrl-C).
 struct TrainingLoop {
-    let training: VAETraining
+    let configuration: VAEConfiguration
+    let model: any LatentImageModel
+    let training: Trainer<ImageBatch>
     let splits: DataSource.Splits
     let folder: RunFolder
 
@@ -15,30 +17,25 @@ struct TrainingLoop {
     static let pictureSeed: UInt64 = 0x5A3B1E
 
     func run() throws {
-        let configuration = training.configuration
         let pixels = configuration.pixels
-        let trainingSet = pixels.trainingSet(splits.training)
+        let trainingData = ImageTrainingData(splits.training, pixels: pixels, batchSize: configuration.batchSize)
         let evaluationSets = [("validation", splits.validation.map(pixels.evaluationSet)), ("test", pixels.evaluationSet(splits.test))]
             .compactMap { name, set in set.map { (name, $0) } }
-        EpochRunner.log("training \(configuration.summary) (\(training.model.parameterCount) parameters) on \(configuration.data) "
-            + "(\(trainingSet.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
+        TrainingLog.write("training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
+            + "(\(trainingData.images.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
             + "\(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
-        let runner = EpochRunner(training: training, folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
-        try runner.run(batchesPerEpoch: (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize,
-                       trainEpoch: { shouldStop, afterBatch in
-                           training.trainEpoch(on: trainingSet, shouldStop: shouldStop) { done, _ in afterBatch(done) }
-                       },
-                       status: progressStatus,
-                       closeEpoch: { epoch in try closeEpoch(epoch, evaluationSets: evaluationSets) })
-        EpochRunner.log("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs,
+                                 trainCommand: configuration.trainCommand)
+        try runner.run(status: progressStatus, closeEpoch: { epoch in try closeEpoch(epoch, evaluationSets: evaluationSets) })
+        TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
     }
 
     /// The running loss per image for the progress bar.
-    func progressStatus() -> EpochRunner.Status {
+    func progressStatus() -> ProgressStatus {
         let sums = training.running
-        let loss = (sums.reconstruction + sums.kl) / Double(max(sums.examples, 1))
-        return .init(examplesPerSecond: EpochRunner.rate(sums.examples, seconds: sums.seconds), text: "loss \(String(format: "%.2f", loss))")
+        let loss = sums.mean("reconstruction") + sums.mean("kl")
+        return .init(examplesPerSecond: sums.examplesPerSecond, text: "loss \(String(format: "%.2f", loss))")
     }
 
     /// Metrics and pictures of a completed epoch.
@@ -49,25 +46,21 @@ struct TrainingLoop {
         try drawPictures(epoch: epoch, testSet: evaluationSets.last!.1)
     }
 
-    func writeEpochRecords(epoch: Int, sums: EpochTraining.RunningSums, beta: Float,
-                           evaluationSets: [(String, ImageSet)]) throws {
-        let configuration = training.configuration
-        let examples = Double(max(sums.examples, 1))
+    func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float, evaluationSets: [(String, ImageSet)]) throws {
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "seconds": sums.seconds, "step": training.optimizer.stepCount,
                                      "pixels": configuration.pixels.name, "likelihood": configuration.likelihood]
-        let variational = training.imageModel.isVariational
-        let trainEstimate = ObjectiveEstimate(reconstruction: sums.reconstruction / examples, kl: variational ? sums.kl / examples : nil,
-                                              count: sums.examples)
+        let trainEstimate = ObjectiveEstimate(reconstruction: sums.mean("reconstruction"),
+                                              kl: model.isVariational ? sums.mean("kl") : nil, count: sums.examples)
         var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"
         try folder.appendMetrics(common.merging(Self.record(trainEstimate, split: "train")) { $1 }
-            .merging(["examples_per_second": EpochRunner.rate(sums.examples, seconds: sums.seconds)]) { $1 })
+            .merging(["examples_per_second": sums.examplesPerSecond]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
-            let estimate = training.imageModel.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
+            let estimate = model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
             try folder.appendMetrics(common.merging(Self.record(estimate, split: name)) { $1 })
             line += ", \(name) \(Self.describe(estimate))"
         }
-        EpochRunner.log(line + ", \(String(format: "%.2f", sums.seconds)) s")
+        TrainingLog.write(line + ", \(String(format: "%.2f", sums.seconds)) s")
     }
 
     /// A metrics.jsonl record of an estimate. An autoencoder has no ELBO and no KL: those keys are
@@ -86,13 +79,13 @@ struct TrainingLoop {
 
     func drawPictures(epoch: Int, testSet: ImageSet) throws {
         let name = String(format: "epoch-%03d.png", epoch)
-        if let model = training.imageModel as? VAE {
+        if let model = model as? VAE {
             let labels = model.classCount > 0 ? Pictures.labelRows(classes: model.classCount, columns: 8) : nil
             try Pictures.write(try Pictures.samples(model, count: labels?.count ?? 64, labels: labels, gridColumns: 8,
                                                     imageRows: testSet.rows, imageColumns: testSet.columns, seed: Self.pictureSeed),
                                to: try folder.picture(nil, default: "samples-" + name))
         }
-        try Pictures.write(try Pictures.reconstructions(training.imageModel, images: testSet, count: 32, gridColumns: 8),
+        try Pictures.write(try Pictures.reconstructions(model, images: testSet, count: 32, gridColumns: 8),
                            to: try folder.picture(nil, default: "reconstructions-" + name))
     }
 }
