@@ -11,9 +11,9 @@ import TensorCore
 /// the figure `sentence_vae_torch.py --max-batches N` prints for PyTorch.
 enum SentenceBenchmark {
     /// - Parameters:
-    ///   - models: "sentence-vae", "rnnlm" or both.
+    ///   - models: the sentence VAE, the RNN language model or both.
     ///   - cells: the recurrent cells to run each model with.
-    static func run(batches: Int, models: [String] = ["sentence-vae", "rnnlm"], cells: [RecurrentCell] = RecurrentCell.allCases) throws {
+    static func run(batches: Int, models: [ModelFamily] = [.sentenceVAE, .rnnLanguageModel], cells: [RecurrentCell] = RecurrentCell.allCases) throws {
         let corpus = try FortunesCorpus().splits
         var splits = corpus
         splits.training.removeAll { $0.count > 40 }
@@ -26,7 +26,7 @@ enum SentenceBenchmark {
             configuration.model = model
             configuration.cell = cell
             // The reference trainer's setup, which PyTorch's figures are for.
-            configuration.keepRate = model == "rnnlm" ? 1 : 0.75
+            configuration.keepRate = model == .rnnLanguageModel ? 1 : 0.75
             configuration.freeBits = 0
             let training = configuration.makeTrainer(model: try configuration.makeModel(vocabularySize: data.vocabulary.count))
             let trainingData = SentenceTrainingData(data.training, batchSize: configuration.batchSize)
@@ -35,7 +35,7 @@ enum SentenceBenchmark {
                 _ = training.trainEpoch(on: trainingData, shouldStop: { done >= batches }) { count, _ in done = count }
             }
             let tokens = training.running.count("tokens")
-            printRow([model, cell.displayName, format(Double(tokens) / seconds, 0), format(seconds, 1), String(tokens)],
+            printRow([model.rawValue, cell.displayName, format(Double(tokens) / seconds, 0), format(seconds, 1), String(tokens)],
                      widths: [14, 6, 10, 9, 8])
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GenerativeModels
 import NN
 import TensorCore
 
@@ -35,7 +36,7 @@ for section in sections {
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "pixelcnn-step": PixelCNNBenchmark.steps(repeats: repeats)
     case "sentence", "sentence-vae", "rnnlm":
-        let models = section == "sentence" ? ["sentence-vae", "rnnlm"] : [section]
+        let models = section == "sentence" ? [ModelFamily.sentenceVAE, .rnnLanguageModel] : [ModelFamily(rawValue: section)!]
         do { try SentenceBenchmark.run(batches: repeats * 4, models: models, cells: section == "sentence" ? RecurrentCell.allCases : [.lstm]) } catch {
             FileHandle.standardError.write(Data("latent-bench: \(error)\n".utf8))
             exit(1)

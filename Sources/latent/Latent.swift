@@ -15,6 +15,6 @@ struct Latent: ParsableCommand {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model and write a run folder (config, checkpoint, metrics, images).",
-        subcommands: [TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainSentenceVAE.self, TrainRNNLM.self]
+        subcommands: ModelRegistry.trainCommands
     )
 }

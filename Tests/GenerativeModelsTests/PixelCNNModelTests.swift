@@ -73,7 +73,7 @@ final class PixelCNNModelTests: XCTestCase {
     func testConfigurationRoundTripsAndBuildsTheModel() throws {
         var configuration = PixelCNNConfiguration()
         XCTAssertEqual(configuration.distribution, .bernoulli)
-        configuration.output = "categorical"
+        configuration.output = .categorical
         configuration.levels = 8
         configuration.gated = true
         configuration.classes = 10
@@ -85,8 +85,14 @@ final class PixelCNNModelTests: XCTestCase {
         XCTAssertEqual(model.distribution, .categorical(levels: 8))
         XCTAssertTrue(model.isGated && model.isConditional)
         XCTAssertEqual(model.gatedLayers.count, 2)
-        configuration.output = "poisson"
-        XCTAssertNil(configuration.distribution)
+        // An unknown name is refused once, where config.json is read, naming the key and the names allowed.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let text = String(decoding: try configuration.encoded(), as: UTF8.self).replacingOccurrences(of: "\"categorical\"", with: "\"poisson\"")
+        try Data(text.utf8).write(to: url)
+        XCTAssertThrowsError(try PixelCNNConfiguration.read(from: url)) { error in
+            XCTAssertEqual("\(error)", "The run configuration \(url.path) is not valid: its output is 'poisson', which must be one of bernoulli, categorical.")
+        }
     }
 
     func testQuantizationAndLevels() {

@@ -29,7 +29,7 @@ final class VAETrainingResumeTests: XCTestCase {
     /// The conditional convolutional VAE, on 4×4 images: 4 → 2 → 1 and back.
     func conditionalConvolutionalConfiguration() -> VAEConfiguration {
         var configuration = configuration()
-        configuration.architecture = "conv"
+        configuration.architecture = .conv
         configuration.channels = [3, 5]
         configuration.conditional = true
         configuration.classCount = 3

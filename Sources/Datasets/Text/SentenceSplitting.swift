@@ -8,7 +8,7 @@ public enum SentenceSplitting: String, Sendable, Equatable, Codable, CaseIterabl
     /// cut after ".", "!" or "?" followed by white space, the rule of `corpus_fortunes.py`. A
     /// blank line always ends a sentence, so a title without a full stop does not run into the
     /// paragraph under it.
-    case runningText
+    case runningText = "running-text"
 
     /// The sentences of `text`, in order, as code points; never an empty or all-space sentence.
     func sentences(in text: [Unicode.Scalar]) -> [[Unicode.Scalar]] {

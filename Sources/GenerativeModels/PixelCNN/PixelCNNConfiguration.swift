@@ -8,8 +8,8 @@ import TensorCore
 /// mask-A layer and 5 residual 3×3 mask-B blocks of 64 channels, Bernoulli logits, Adam 1e-3,
 /// batch 128.
 public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
-    /// The model family; "pixelcnn" for this configuration.
-    public var model = "pixelcnn"
+    /// The model family: always PixelCNN.
+    public var model = ModelFamily.pixelCNN
     /// "fashion-mnist" or a folder of MNIST-format files.
     public var data = "fashion-mnist"
     /// Binarized pixels for a Bernoulli output; continuous intensities, quantized to the levels by
@@ -23,8 +23,8 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     public var residualBlocks = 5
     public var firstKernelSize = 7
     public var hiddenKernelSize = 3
-    /// "bernoulli" or "categorical".
-    public var output = "bernoulli"
+    /// Bernoulli (binarized pixels) or categorical (grey levels).
+    public var output = PixelOutputKind.bernoulli
     /// Grey levels of a categorical output.
     public var levels = 256
     /// Labels of a class-conditional model (10 for Fashion-MNIST), or 0 for an unconditional one.
@@ -39,12 +39,11 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The output distribution named by `output`, or nil for an unknown name.
-    public var distribution: PixelDistribution? {
+    /// The output distribution `output` names.
+    public var distribution: PixelDistribution {
         switch output {
-        case "bernoulli": .bernoulli
-        case "categorical": .categorical(levels: levels)
-        default: nil
+        case .bernoulli: .bernoulli
+        case .categorical: .categorical(levels: levels)
         }
     }
 
@@ -52,7 +51,7 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     public func makeModel() -> PixelCNN {
         var generator = RandomGenerator(seed: seed)
         return PixelCNN(channels: channels, residualBlocks: residualBlocks, firstKernelSize: firstKernelSize,
-                        hiddenKernelSize: hiddenKernelSize, distribution: distribution ?? .bernoulli, classes: classes,
+                        hiddenKernelSize: hiddenKernelSize, distribution: distribution, classes: classes,
                         gated: gated, using: &generator)
     }
 
@@ -63,7 +62,7 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
 
     /// The one trainer for `model` (made by ``makeModel()``), with Adam as the reference trains.
     public func makeTrainer(model: PixelCNN) -> Trainer<ImageBatch> {
-        Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model, seed: seed))
+        Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model.rawValue, seed: seed))
     }
 
     /// The training split as the trainer walks it: this configuration's pixel handling and batch size.
@@ -72,15 +71,7 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Reads a config.json, naming the file in any error.
-    public static func read(from url: URL) throws -> PixelCNNConfiguration {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ConfigurationError.unreadable(path: url.path)
-        }
-        do { return try JSONDecoder.snakeCase.decode(PixelCNNConfiguration.self, from: data) } catch {
-            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
-        }
-    }
+    public static func read(from url: URL) throws -> PixelCNNConfiguration { try ConfigurationFile.read(from: url) }
 
     /// config.json text: sorted keys, snake_case, one key per line.
     public func encoded() throws -> Data { try JSONEncoder.snakeCase.encode(self) }

@@ -16,15 +16,15 @@ import TensorCore
 /// weakens the decoder for good, while free bits only keep the encoder from being pushed to say
 /// nothing.
 public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
-    /// "sentence-vae", or "rnnlm" for the decoder alone with no latent code.
-    public var model = "sentence-vae"
+    /// The sentence VAE, or the RNN language model: the decoder alone with no latent code.
+    public var model = ModelFamily.sentenceVAE
     /// "fortunes" (Debian's fortunes package, the reference splits) or a text file.
     public var data = "fortunes"
     /// Held-out files for a text file; when nil, 5% each is carved out of `data` by `seed`.
     public var validationFile: String?
     public var testFile: String?
-    /// "lines" (one sentence per line) or "running-text" for a text file.
-    public var splitting = "lines"
+    /// One sentence per line, or running text, for a text file.
+    public var splitting = SentenceSplitting.lines
     /// How a text file is cut into tokens (the fortunes corpus has its own pipeline): the
     /// reference's pattern rule on lowercased text unless told otherwise. Absent (nil) in configs
     /// written before the option; read it through ``textTokenizer``.
@@ -65,7 +65,7 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     public init() {}
 
     /// Whether the model has an encoder and a latent code.
-    public var isVariational: Bool { model == "sentence-vae" }
+    public var isVariational: Bool { model == .sentenceVAE }
 
     /// The tokenizer of a text file's sentences, and of sentences typed on the command line.
     public var textTokenizer: Tokenizer { data == "fortunes" ? FortunesCorpus.tokenizer : tokenizer ?? Tokenizer() }
@@ -81,13 +81,13 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
             : "RNN language model \(recurrentCell.displayName) \(sizes)" + (keepRate < 1 ? ", k \(keepRate)" : "")
     }
 
-    /// The `latent train` subcommand for runs of this configuration.
-    public var trainCommand: String { isVariational ? "sentence-vae" : "rnnlm" }
 
     /// A new, randomly initialized model over a vocabulary of `vocabularySize` tokens.
     /// - Throws: `ConfigurationError.unknown` for a model name this version does not know.
     public func makeModel(vocabularySize: Int) throws -> SentenceVAE {
-        guard ["sentence-vae", "rnnlm"].contains(model) else { throw ConfigurationError.unknown(key: "model", value: model) }
+        guard model.dataKind == .text else {
+            throw ConfigurationError.unknown(key: "model", value: model.rawValue, allowed: [ModelFamily.sentenceVAE, .rnnLanguageModel].map(\.rawValue))
+        }
         var generator = RandomGenerator(seed: seed)
         return SentenceVAE(vocabularySize: vocabularySize, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
                            cell: recurrentCell,
@@ -104,7 +104,7 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     /// and free bits, and gradient clipping.
     public func makeTrainer(model: SentenceVAE) -> Trainer<SentenceBatch> {
         Trainer(model: model, optimizer: makeOptimizer(for: model),
-                settings: TrainerSettings(modelName: self.model, seed: seed,
+                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed,
                                           objective: TrainingObjective(kl: KLTerm(schedule: beta, freeBits: freeBits)),
                                           clipNorm: clipNorm))
     }
@@ -116,13 +116,7 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Reads a config.json, naming the file in any error.
-    public static func read(from url: URL) throws -> SentenceVAEConfiguration {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw ConfigurationError.unreadable(path: url.path) }
-        do { return try JSONDecoder.snakeCase.decode(SentenceVAEConfiguration.self, from: data) } catch {
-            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
-        }
-    }
+    public static func read(from url: URL) throws -> SentenceVAEConfiguration { try ConfigurationFile.read(from: url) }
 
     /// config.json text: sorted keys, snake_case.
     public func encoded() throws -> Data { try JSONEncoder.snakeCase.encode(self) }

@@ -45,7 +45,7 @@ public struct RunningSums: Equatable, Sendable {
     /// "running_sentences" and their target tokens "running_tokens", and a PixelCNN's −log p(x)
     /// "running_reconstruction"; those are read as they were meant.
     init(_ metadata: CheckpointMetadata) throws {
-        let legacyPixelCNN = metadata.values["model"] == "pixelcnn" && metadata.values["running_nll"] == nil
+        let legacyPixelCNN = metadata.values["model"] == ModelFamily.pixelCNN.rawValue && metadata.values["running_nll"] == nil
         for key in metadata.values.keys where key.hasPrefix("running_") {
             let name = String(key.dropFirst("running_".count))
             switch name {

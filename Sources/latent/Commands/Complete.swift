@@ -1,8 +1,4 @@
 import ArgumentParser
-import Foundation
-import GenerativeModels
-import Rendering
-import TensorCore
 
 /// `latent complete RUN`: the top rows of test images given, the rest drawn by a PixelCNN.
 struct Complete: ParsableCommand {
@@ -19,36 +15,8 @@ struct Complete: ParsableCommand {
 
     func run() throws {
         guard count >= 1, samples >= 1 else { throw CommandError("--count and --samples must be at least 1.") }
-        guard PixelCNNRun.isPixelCNN(options.run) else {
-            _ = try RunFolder(options.run).modelName()   // a missing folder or config names itself
-            throw CommandError("latent complete needs a PixelCNN run; \(options.run) holds another model.")
-        }
-        let run = try PixelCNNRun(options.run, threads: options.threads)
-        let (height, width) = (run.configuration.imageHeight, run.configuration.imageWidth)
-        let given = rows ?? height / 2
-        guard given >= 0 && given <= height else { throw CommandError("--rows must be from 0 to \(height), not \(given).") }
-        let test = try run.testImages(limit: count)
-        let pixels = height * width
-        // Each image repeated `samples` times, so one sampler run draws every completion.
-        let repeated = (0..<test.count).flatMap { Array(repeating: $0, count: samples) }
-        let inputs = run.model.images(test.tensor(repeated), height: height, width: width)
-        let labels = run.model.isConditional ? repeated.map { test.labels[$0] } : nil
-        var generator = RandomGenerator(seed: options.seed)
-        let completed = run.model.complete(inputs, givenPixels: given * width, labels: labels, using: &generator).scalars
-        var tiles: [Float] = []
-        let originals = run.model.images(test.tensor(), height: height, width: width).scalars
-        for image in 0..<test.count {
-            let original = Array(originals[(image * pixels)..<((image + 1) * pixels)])
-            tiles += original
-            tiles += original.enumerated().map { $0.offset < given * width ? $0.element : 0.5 }   // the given part, the rest grey
-            tiles += completed[(image * samples * pixels)..<((image + 1) * samples * pixels)]
-        }
-        let url = try run.folder.picture(out, default: "completions.png")
-        let image: GrayImage
-        do { image = try ImageGrid.grid(tiles, tileHeight: height, tileWidth: width, columns: samples + 2) } catch {
-            throw CommandError("Cannot draw the completions: \(error)")
-        }
-        try Pictures.write(image, to: url)
-        print(url.path)
+        let run = try ModelRegistry.open(options.run, threads: options.threads)
+        guard let run = run as? any CompletingRun else { throw run.lacks("completes images (a PixelCNN)", command: "complete") }
+        print(try run.complete(count: count, samples: samples, rows: rows, seed: options.seed, out: out).path)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 
-/// `latent reconstruct RUN`: test images beside their reconstructions.
+/// `latent reconstruct RUN`: test images beside their reconstructions, or sentences encoded and
+/// decoded back.
 struct Reconstruct: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write test images and their reconstructions, row by row, as a PNG.")
 
@@ -12,17 +12,9 @@ struct Reconstruct: ParsableCommand {
     @Argument(help: "Sentences to encode and decode (sentence-vae runs).") var sentences: [String] = []
 
     func run() throws {
-        if RunFolder(options.run).holdsSentenceModel {
-            return try SentenceReconstruct(options: options, sentences: sentences).run()
-        }
-        guard sentences.isEmpty else {
-            throw CommandError("\(options.run) holds an image model; sentences to reconstruct go with a sentence-vae run.")
-        }
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
-        let run = try LoadedRun(options.run, threads: options.threads)
-        let images = try run.testImages(limit: count)
-        let url = try run.output(out, default: "reconstructions.png")
-        try Pictures.write(try Pictures.reconstructions(run.model, images: images, count: count, gridColumns: columns), to: url)
-        print(url.path)
+        let run = try ModelRegistry.open(options.run, threads: options.threads)
+        guard let run = run as? any ReconstructingRun else { throw run.lacks("encodes and decodes", command: "reconstruct") }
+        try run.reconstruct(count: count, columns: columns, sentences: sentences, seed: options.seed, out: out)
     }
 }

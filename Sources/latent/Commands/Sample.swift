@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import GenerativeModels
 
 /// `latent sample RUN`: a grid of images: a VAE's decoded draws of the prior, or a PixelCNN's
 /// images drawn pixel by pixel.
@@ -15,23 +13,8 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         guard count >= 1, columns >= 1 else { throw CommandError("--count and --columns must be at least 1.") }
-        if PixelCNNRun.isPixelCNN(options.run) {
-            let run = try PixelCNNRun(options.run, threads: options.threads)
-            let url = try run.folder.picture(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
-            try run.sample(count: count, columns: columns, label: label, seed: options.seed, to: url)
-            print(url.path)
-            return
-        }
-        let run = try LoadedRun(options.run, threads: options.threads)
-        let vae = try run.variational(for: "latent sample")
-        try run.checkLabel(label)
-        var labels: [Int]?
-        if run.model.classCount > 0 {
-            labels = label.map { Array(repeating: $0, count: count) } ?? Pictures.labelRows(classes: run.model.classCount, columns: columns)
-        }
-        let url = try run.output(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
-        try Pictures.write(try Pictures.samples(vae, count: labels?.count ?? count, labels: labels, gridColumns: columns,
-                                                imageRows: run.imageSize.rows, imageColumns: run.imageSize.columns, seed: options.seed), to: url)
-        print(url.path)
+        let run = try ModelRegistry.open(options.run, threads: options.threads)
+        guard let run = run as? any SamplingRun else { throw run.lacks("draws images (for text, latent generate)", command: "sample") }
+        print(try run.sample(count: count, columns: columns, label: label, seed: options.seed, out: out).path)
     }
 }

@@ -6,7 +6,7 @@ import NN
 import TensorCore
 
 /// A trained run read back from its folder: configuration and weights, and its evaluation images.
-struct LoadedRun {
+struct LoadedRun: TrainedRun {
     let folder: RunFolder
     let configuration: VAEConfiguration
     let model: any LatentImageModel

@@ -7,16 +7,10 @@ import TensorCore
 
 /// A trained PixelCNN read back from its run folder, and what `latent eval`, `latent sample` and
 /// `latent complete` do with it.
-struct PixelCNNRun {
+struct PixelCNNRun: EvaluableRun, SamplingRun {
     let folder: RunFolder
     let configuration: PixelCNNConfiguration
     let model: PixelCNN
-
-    /// Whether `path` holds a PixelCNN run (false for anything else, including no run at all, so
-    /// that the image-model commands report their own errors).
-    static func isPixelCNN(_ path: String) -> Bool {
-        (try? RunFolder(path).modelName()) == "pixelcnn"
-    }
 
     init(_ path: String, threads: Int?) throws {
         folder = RunFolder(path)
@@ -34,9 +28,12 @@ struct PixelCNNRun {
         configuration.pixels.evaluationSet(try DataSource.load(configuration.data).test.prefix(limit))
     }
 
+    var family: ModelFamily { .pixelCNN }
+    var summary: String { "PixelCNN" }
+
     /// `latent eval`: the exact −log p(x) on the test set.
-    func evaluate(limit: Int?, json: Bool) throws {
-        let images = try testImages(limit: limit)
+    func evaluate(_ request: EvaluationRequest) throws {
+        let images = try testImages(limit: request.limit)
         let started = Date()
         let bar = Progress(title: "exact log-likelihood", total: images.count)
         let perImage = model.negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns,
@@ -45,14 +42,14 @@ struct PixelCNNRun {
         }
         let nll = perImage.reduce(0, +) / Double(perImage.count)
         let report: [String: Any] = [
-            "model": "pixelcnn", "log_likelihood": -nll, "nll": nll, "exact": true,
+            "model": family.rawValue, "log_likelihood": -nll, "nll": nll, "exact": true,
             "bits_per_dim": bitsPerDimension(logLikelihood: -nll, dataDimension: images.dimension),
-            "examples": perImage.count, "pixels": configuration.pixels.name, "likelihood": configuration.output,
+            "examples": perImage.count, "pixels": configuration.pixels.name, "likelihood": configuration.output.rawValue,
             "units": "nats per image", "seconds": Date().timeIntervalSince(started),
         ]
         try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
             .write(to: folder.url.appendingPathComponent("eval.json"), options: .atomic)
-        if json {
+        if request.json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
             return
         }
@@ -74,7 +71,8 @@ struct PixelCNNRun {
     }
 
     /// `latent sample`: images drawn pixel by pixel with the incremental sampler.
-    func sample(count: Int, columns: Int, label: Int?, seed: UInt64, to url: URL) throws {
+    func sample(count: Int, columns: Int, label: Int?, seed: UInt64, out: String?) throws -> URL {
+        let url = try folder.picture(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
         let labels = try labels(label, count: count)
         var generator = RandomGenerator(seed: seed)
         let (rows, width) = (configuration.imageHeight, configuration.imageWidth)
@@ -82,5 +80,6 @@ struct PixelCNNRun {
         let images = model.sample(count: count, height: rows, width: width, labels: labels, using: &generator)
         FileHandle.standardError.write(Data("drew \(count) images in \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n".utf8))
         try Pictures.write(try Pictures.grid(images.reshaped([count, rows * width]), imageRows: rows, imageColumns: width, gridColumns: columns), to: url)
+        return url
     }
 }

@@ -38,21 +38,18 @@ struct RunFolder {
 
     /// The model family a run folder holds (config.json's "model" key), with a clear error when the
     /// folder is not a run.
-    func modelName() throws -> String {
+    func family() throws -> ModelFamily {
         guard exists else { throw CommandError("Run folder \(url.path) does not exist.") }
-        guard let data = try? Data(contentsOf: configuration) else {
+        guard FileManager.default.fileExists(atPath: configuration.path) else {
             throw CommandError("\(url.path) is not a run folder: it has no readable config.json.")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let model = object["model"] as? String else {
-            throw CommandError("The run configuration \(configuration.path) is not a JSON object with a \"model\" key.")
-        }
-        return model
+        do { return try ModelFamily.named(inConfigurationAt: configuration) } catch { throw CommandError("\(error)") }
     }
 
     /// A PixelCNN run's configuration, with a clear error for any other folder.
     func readPixelCNNConfiguration() throws -> PixelCNNConfiguration {
-        let model = try modelName()
-        guard model == "pixelcnn" else { throw CommandError("\(url.path) holds a '\(model)' run, not a PixelCNN.") }
+        let family = try family()
+        guard family == .pixelCNN else { throw CommandError("\(url.path) holds a '\(family.rawValue)' run, not a PixelCNN.") }
         do { return try PixelCNNConfiguration.read(from: configuration) } catch { throw CommandError("\(error)") }
     }
 
@@ -67,8 +64,8 @@ struct RunFolder {
         do { configuration = try VAEConfiguration.read(from: self.configuration) } catch {
             throw CommandError("\(error)")
         }
-        guard ["vae", "autoencoder"].contains(configuration.model) else {
-            throw CommandError("\(url.path) holds a '\(configuration.model)' run, which this command does not handle.")
+        guard [.vae, .autoencoder].contains(configuration.model) else {
+            throw CommandError("\(url.path) holds a '\(configuration.model.rawValue)' run, which this command does not handle.")
         }
         return configuration
     }

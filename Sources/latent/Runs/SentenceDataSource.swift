@@ -5,9 +5,6 @@ import GenerativeModels
 /// Resolves a text run's data to sentences: the fortunes corpus (the reference's splits) or a
 /// text file, with held-out files or 5% validation and 5% test carved out of it.
 enum SentenceDataSource {
-    /// The model names of text runs.
-    static let models = ["sentence-vae", "rnnlm"]
-
     /// The corpus a configuration names.
     static func corpus(_ configuration: SentenceVAEConfiguration) throws -> SentenceCorpus {
         do {
@@ -17,10 +14,7 @@ enum SentenceDataSource {
                 splits.training.removeAll { $0.count > configuration.maximumLength }
                 return splits
             }
-            guard let splitting = SentenceSplitting(rawValue: configuration.splitting == "running-text" ? "runningText" : configuration.splitting) else {
-                throw CommandError("--splitting must be lines or running-text, not '\(configuration.splitting)'.")
-            }
-            let reading = SentenceCorpus.Reading(splitting: splitting, tokenizer: configuration.textTokenizer)
+            let reading = SentenceCorpus.Reading(splitting: configuration.splitting, tokenizer: configuration.textTokenizer)
             let heldOut: SentenceCorpus.HeldOut = configuration.validationFile.map {
                 .files(validation: URL(fileURLWithPath: $0), test: configuration.testFile.map { URL(fileURLWithPath: $0) })
             } ?? .carved(validationFraction: 0.05, testFraction: 0.05, seed: configuration.seed)

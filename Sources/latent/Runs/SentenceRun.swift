@@ -17,8 +17,8 @@ struct SentenceRunFiles {
             throw CommandError("\(folder.url.path) is not a run folder: it has no config.json.")
         }
         do { configuration = try SentenceVAEConfiguration.read(from: folder.configuration) } catch { throw CommandError("\(error)") }
-        guard SentenceDataSource.models.contains(configuration.model) else {
-            throw CommandError("\(folder.url.path) holds a '\(configuration.model)' run, not a sentence-vae or rnnlm run.")
+        guard configuration.model.dataKind == .text else {
+            throw CommandError("\(folder.url.path) holds a '\(configuration.model.rawValue)' run, not a run of a text model.")
         }
         do { vocabulary = try Vocabulary.load(from: folder.url.appendingPathComponent(Vocabulary.fileName)) } catch {
             throw CommandError("\(error)")
@@ -27,7 +27,7 @@ struct SentenceRunFiles {
 }
 
 /// A trained text run read back from its folder: configuration, vocabulary and weights.
-struct SentenceRun {
+struct SentenceRun: TrainedRun {
     let files: SentenceRunFiles
     let model: SentenceVAE
 
@@ -44,6 +44,9 @@ struct SentenceRun {
     }
 
     var configuration: SentenceVAEConfiguration { files.configuration }
+    var folder: RunFolder { files.folder }
+    var family: ModelFamily { configuration.model }
+    var summary: String { configuration.summary }
     var vocabulary: Vocabulary { files.vocabulary }
 
     /// The model, or an error naming what `command` needs that a language model lacks.
@@ -70,10 +73,4 @@ struct SentenceRun {
 
     /// Words of a decoded sentence joined by spaces.
     func text(_ ids: [Int]) -> String { vocabulary.decode(ids).joined(separator: " ") }
-}
-
-/// Run-folder helpers for dispatching on the model family.
-extension RunFolder {
-    /// Whether the folder holds a sentence-vae or rnnlm run.
-    var holdsSentenceModel: Bool { (try? modelName()).map(SentenceDataSource.models.contains) ?? false }
 }

@@ -54,15 +54,15 @@ struct ImageTrainingOptions: ParsableArguments {
             throw CommandError("\(flag) must be at least \(least), not \(value).")
         }
         (configuration.kernel, configuration.stride, configuration.padding) = (kernel, stride, padding)
-        guard Activation.Kind(rawValue: activation) != nil else {
+        guard let activationKind = Activation.Kind(rawValue: activation) else {
             throw CommandError("--activation must be one of \(Activation.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(activation)'.")
         }
-        configuration.activation = activation
+        configuration.activation = activationKind
         do {
             configuration.posterior = try LatentFamily.named(posterior, option: "--posterior")
             configuration.prior = try LatentFamily.named(prior, option: "--prior")
         } catch { throw CommandError("\(error)") }
-        if configuration.model == "autoencoder", (configuration.posterior, configuration.prior) != (.gaussian, .gaussian) {
+        if configuration.model == .autoencoder, (configuration.posterior, configuration.prior) != (.gaussian, .gaussian) {
             throw CommandError("--posterior and --prior need a VAE; an autoencoder's code is a point with no distribution.")
         }
         // A Gumbel density falls off as exp(−e^(−z)) on the left, faster than a Laplace or logistic
@@ -70,22 +70,22 @@ struct ImageTrainingOptions: ParsableArguments {
         if [.laplace, .logistic].contains(configuration.posterior), configuration.prior == .gumbel {
             throw CommandError("--posterior \(posterior) with --prior gumbel has an infinite KL divergence for scales of 1 and above; choose another pair.")
         }
-        configuration.likelihood = likelihood
-        configuration.gaussianVariance = variance
-        guard configuration.parsedLikelihood != nil else {
-            throw CommandError("--likelihood must be bernoulli, gaussian or gaussian-learned, not '\(likelihood)'.")
+        guard let likelihoodKind = LikelihoodKind(rawValue: likelihood) else {
+            throw CommandError("--likelihood must be \(LikelihoodKind.allowedNames), not '\(likelihood)'.")
         }
-        if configuration.model == "autoencoder", likelihood == "gaussian-learned" {
+        configuration.likelihood = likelihoodKind
+        configuration.gaussianVariance = variance
+        if configuration.model == .autoencoder, likelihoodKind == .gaussianLearned {
             throw CommandError("--likelihood gaussian-learned needs a VAE; an autoencoder takes bernoulli or gaussian.")
         }
         guard variance > 0 else { throw CommandError("--variance must be positive, not \(variance).") }
         guard samples >= 1 else { throw CommandError("--samples must be at least 1, not \(samples).") }
         configuration.samples = samples
         configuration.beta = try betaScheduleValue()
-        guard ["adam", "adamw", "adagrad", "sgd"].contains(optimizer) else {
-            throw CommandError("--optimizer must be adam, adamw, adagrad or sgd, not '\(optimizer)'.")
+        guard let optimizerKind = OptimizerKind(rawValue: optimizer) else {
+            throw CommandError("--optimizer must be \(OptimizerKind.allowedNames), not '\(optimizer)'.")
         }
-        configuration.optimizer = optimizer
+        configuration.optimizer = optimizerKind
         guard learningRate > 0 else { throw CommandError("--learning-rate must be positive, not \(learningRate).") }
         configuration.learningRate = learningRate
         configuration.momentum = momentum

@@ -20,7 +20,7 @@ struct PixelCNNTrainingLoop {
             + "the \(configuration.firstKernelSize)×\(configuration.firstKernelSize) mask-A layer, \(model.distribution), \(model.parameterCount) parameters"
             + "\(model.isConditional ? ", class-conditional" : "")) on \(configuration.data) (\(trainingData.images.count) images, \(pixels.summary)), "
             + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads")
-        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs, trainCommand: "pixelcnn")
+        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs, trainCommand: ModelRegistry.trainCommand(configuration))
         try runner.run(status: progressStatus, closeEpoch: { epoch in
             try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), testSet: testSet)
             try drawSamples(epoch: epoch, rows: testSet.rows, columns: testSet.columns)
@@ -38,7 +38,7 @@ struct PixelCNNTrainingLoop {
         let trainNLL = sums.mean("nll")
         let trainBits: Double = bitsPerDimension(logLikelihood: -trainNLL, dataDimension: testSet.dimension)
         let common: [String: Any] = ["epoch": epoch, "seconds": sums.seconds, "step": training.optimizer.stepCount,
-                                     "pixels": configuration.pixels.name, "likelihood": configuration.output]
+                                     "pixels": configuration.pixels.name, "likelihood": configuration.output.rawValue]
         try folder.appendMetrics(common.merging([
             "split": "train", "nll": trainNLL, "log_likelihood": -trainNLL, "bits_per_dim": trainBits,
             "examples": sums.examples, "examples_per_second": sums.examplesPerSecond,

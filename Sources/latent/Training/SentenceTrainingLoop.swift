@@ -25,7 +25,7 @@ struct SentenceTrainingLoop {
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
         var lowKLEpochs = 0
         let runner = EpochRunner(training: training, data: SentenceTrainingData(data.training, batchSize: configuration.batchSize),
-                                 folder: folder, epochs: configuration.epochs, trainCommand: configuration.trainCommand)
+                                 folder: folder, epochs: configuration.epochs, trainCommand: ModelRegistry.trainCommand(configuration))
         try runner.run(status: progressStatus, closeEpoch: { epoch in
             let beta = self.beta
             let validation = try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), beta: beta)
@@ -60,7 +60,7 @@ struct SentenceTrainingLoop {
     func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float) throws -> SentenceEvaluation? {
         let figures = SentenceFigures(sums)
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "step": training.optimizer.stepCount,
-                                     "model": configuration.model, "keep_rate": configuration.keepRate]
+                                     "model": configuration.model.rawValue, "keep_rate": configuration.keepRate]
         try folder.appendMetrics(common.merging([
             "split": "train", "nll": figures.nll, "kl": figures.kl, "perplexity": figures.perplexity,
             "elbo": -figures.nll, "sentences": sums.examples, "tokens": figures.tokens,

@@ -50,11 +50,11 @@ struct TrainAutoencoder: ParsableCommand {
     @Option(help: "mlp or conv.") var architecture = "mlp"
 
     func run() throws {
-        guard architecture == "mlp" || architecture == "conv" else {
-            throw CommandError("--architecture must be mlp or conv, not '\(architecture)'.")
+        guard let networks = NetworkArchitecture(rawValue: architecture) else {
+            throw CommandError("--architecture must be \(NetworkArchitecture.allowedNames), not '\(architecture)'.")
         }
-        var base = architecture == "conv" ? VAEConfiguration.convolutionalDefaults : VAEConfiguration()
-        base.model = "autoencoder"
+        var base = networks == .conv ? VAEConfiguration.convolutionalDefaults : VAEConfiguration()
+        base.model = .autoencoder
         try ImageModelTrainer(options: options, base: base).run()
     }
 }
@@ -72,15 +72,15 @@ struct ImageModelTrainer {
         if control.resume {
             control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
             guard configuration.model == base.model, configuration.conditional == base.conditional,
-                  base.model == "autoencoder" || configuration.architecture == base.architecture else {
-                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+                  base.model == .autoencoder || configuration.architecture == base.architecture else {
+                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(ModelRegistry.trainCommand(configuration)).")
             }
         } else {
             try control.checkNewRunFolder(folder)
         }
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
-        if configuration.likelihood == "bernoulli", !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+        if configuration.likelihood == .bernoulli, !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
         }
         if !control.resume {
@@ -107,13 +107,5 @@ struct ImageModelTrainer {
             try folder.write(configuration)
         }
         try TrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
-    }
-}
-
-extension VAEConfiguration {
-    /// The `latent train` subcommand (with its flag) that makes runs of this configuration.
-    var trainCommand: String {
-        if model == "autoencoder" { return "autoencoder" + (architecture == "conv" ? " --architecture conv" : "") }
-        return (architecture == "conv" ? "conv-vae" : "vae") + (conditional ? " --conditional" : "")
     }
 }

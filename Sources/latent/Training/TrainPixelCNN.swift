@@ -63,18 +63,19 @@ struct TrainPixelCNN: ParsableCommand {
     func makeConfiguration() throws -> PixelCNNConfiguration {
         var configuration = PixelCNNConfiguration()
         configuration.data = data
-        switch output {
-        case "bernoulli":
+        guard let outputKind = PixelOutputKind(rawValue: output) else {
+            throw CommandError("--output must be \(PixelOutputKind.allowedNames), not '\(output)'.")
+        }
+        switch outputKind {
+        case .bernoulli:
             guard binarize > 0 && binarize < 1 else { throw CommandError("--binarize must be between 0 and 1, not \(binarize).") }
             configuration.pixels = .staticBinarization(threshold: binarize)
-        case "categorical":
+        case .categorical:
             guard levels >= 2 && levels <= 256 else { throw CommandError("--levels must be from 2 to 256, not \(levels).") }
             configuration.pixels = .continuous
             configuration.levels = levels
-        default:
-            throw CommandError("--output must be bernoulli or categorical, not '\(output)'.")
         }
-        configuration.output = output
+        configuration.output = outputKind
         for (flag, value) in [("--channels", channels), ("--blocks", blocks)] where value < 1 {
             throw CommandError("\(flag) must be at least 1, not \(value).")
         }

@@ -37,7 +37,7 @@ struct SentenceTrainingOptions: ParsableArguments {
     @OptionGroup var run: RunControlOptions
 
     /// The configuration of a new run of `model`, every flag checked.
-    func configuration(model: String) throws -> SentenceVAEConfiguration {
+    func configuration(model: ModelFamily) throws -> SentenceVAEConfiguration {
         var configuration = SentenceVAEConfiguration()
         configuration.model = model
         configuration.data = data
@@ -46,10 +46,10 @@ struct SentenceTrainingOptions: ParsableArguments {
         }
         if test != nil, valid == nil { throw CommandError("--test needs --valid as well (or neither, to carve both out of --data).") }
         (configuration.validationFile, configuration.testFile) = (valid, test)
-        guard ["lines", "running-text"].contains(splitting) else {
-            throw CommandError("--splitting must be lines or running-text, not '\(splitting)'.")
+        guard let splittingRule = SentenceSplitting(rawValue: splitting) else {
+            throw CommandError("--splitting must be \(SentenceSplitting.allowedNames), not '\(splitting)'.")
         }
-        configuration.splitting = splitting
+        configuration.splitting = splittingRule
         guard let rule = Tokenizer.Rule(rawValue: tokens) else { throw CommandError("--tokens must be pattern or whitespace, not '\(tokens)'.") }
         if data == "fortunes", rule != .pattern || keepCase {
             throw CommandError("--tokens and --keep-case go with a text file as --data; the fortunes corpus is tokenized as the reference does it.")
@@ -82,7 +82,7 @@ struct SentenceTrainingOptions: ParsableArguments {
         default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
         }
         guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
-        configuration.freeBits = model == "rnnlm" ? 0 : freeBits   // a language model has no KL to free
+        configuration.freeBits = model == .rnnLanguageModel ? 0 : freeBits   // a language model has no KL to free
         guard collapseWarningKl >= 0 else { throw CommandError("--collapse-warning-kl must not be negative, not \(collapseWarningKl).") }
         configuration.collapseThreshold = collapseWarningKl
         guard clip >= 0 else { throw CommandError("--clip must not be negative, not \(clip).") }
@@ -106,7 +106,7 @@ struct TrainSentenceVAE: ParsableCommand {
 
     @OptionGroup var options: SentenceTrainingOptions
 
-    func run() throws { try SentenceModelTrainer(options: options, model: "sentence-vae").run() }
+    func run() throws { try SentenceModelTrainer(options: options, model: .sentenceVAE).run() }
 }
 
 /// `latent train rnnlm`: the RNN language-model baseline, the sentence VAE's decoder without z.
@@ -118,13 +118,13 @@ struct TrainRNNLM: ParsableCommand {
 
     @OptionGroup var options: SentenceTrainingOptions
 
-    func run() throws { try SentenceModelTrainer(options: options, model: "rnnlm").run() }
+    func run() throws { try SentenceModelTrainer(options: options, model: .rnnLanguageModel).run() }
 }
 
 /// A new text run or a resumed one: configuration, vocabulary, model, then the loop.
 struct SentenceModelTrainer {
     let options: SentenceTrainingOptions
-    let model: String
+    let model: ModelFamily
 
     func run() throws {
         let control = options.run
@@ -137,7 +137,7 @@ struct SentenceModelTrainer {
             vocabulary = run.vocabulary
             control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
             guard configuration.model == model else {
-                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(configuration.trainCommand).")
+                throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(ModelRegistry.trainCommand(configuration)).")
             }
         } else {
             configuration = try options.configuration(model: model)

@@ -23,10 +23,10 @@ struct TrainingLoop {
             .compactMap { name, set in set.map { (name, $0) } }
         TrainingLog.write("training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
             + "(\(trainingData.images.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
-            + "\(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
+            + "\(configuration.optimizer.rawValue) \(configuration.learningRate), batch \(configuration.batchSize), "
             + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
         let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs,
-                                 trainCommand: configuration.trainCommand)
+                                 trainCommand: ModelRegistry.trainCommand(configuration))
         try runner.run(status: progressStatus, closeEpoch: { epoch in try closeEpoch(epoch, evaluationSets: evaluationSets) })
         TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
     }
@@ -48,7 +48,7 @@ struct TrainingLoop {
 
     func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float, evaluationSets: [(String, ImageSet)]) throws {
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "seconds": sums.seconds, "step": training.optimizer.stepCount,
-                                     "pixels": configuration.pixels.name, "likelihood": configuration.likelihood]
+                                     "pixels": configuration.pixels.name, "likelihood": configuration.likelihood.rawValue]
         let trainEstimate = ObjectiveEstimate(reconstruction: sums.mean("reconstruction"),
                                               kl: model.isVariational ? sums.mean("kl") : nil, count: sums.examples)
         var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"

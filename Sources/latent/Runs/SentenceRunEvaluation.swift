@@ -5,48 +5,41 @@ import TensorCore
 /// `latent eval RUN` for a text run: test −ELBO, KL, perplexity, the importance-weighted
 /// log-likelihood, active units and mutual information, per sentence. Printed and written to
 /// RUN/eval.json.
-struct SentenceEvaluate {
-    let options: RunOptions
-    let importanceSamples: Int
-    let limit: Int?
-    /// Sentences the importance-weighted estimate runs on (the first N); 0 for all.
-    let importanceLimit: Int
-    let json: Bool
-
-    func run() throws {
-        let run = try SentenceRun(options.run, threads: options.threads)
-        let data = try SentenceDataSource.load(run.configuration, vocabulary: run.vocabulary)
+extension SentenceRun: EvaluableRun {
+    func evaluate(_ request: EvaluationRequest) throws {
+        let (importanceSamples, limit, importanceLimit, json) = (request.importanceSamples ?? 100, request.limit, request.importanceLimit, request.json)
+        let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
         // A run trained with a validation file but no test file is evaluated on validation.
         let (splitName, split) = data.test.isEmpty ? ("validation", data.validation) : ("test", data.test)
         let sentences = Array(split.prefix(limit ?? split.count))
-        guard !sentences.isEmpty else { throw CommandError("\(run.configuration.data) has no \(splitName) sentences to evaluate.") }
+        guard !sentences.isEmpty else { throw CommandError("\(configuration.data) has no \(splitName) sentences to evaluate.") }
         guard importanceLimit >= 0 else { throw CommandError("--importance-limit must not be negative, not \(importanceLimit).") }
-        var generator = RandomGenerator(seed: options.seed)
-        let evaluation = run.model.evaluate(sentences, using: &generator)
+        var generator = RandomGenerator(seed: request.seed)
+        let evaluation = model.evaluate(sentences, using: &generator)
         // K decoder passes per sentence make the estimate the slow part; like the reference, it
         // runs on the first N sentences, with the ELBO of the same sentences beside it.
         let subset = importanceLimit > 0 ? Array(sentences.prefix(importanceLimit)) : sentences
-        let subsetELBO = subset.count == sentences.count ? evaluation : run.model.evaluate(subset, using: &generator)
+        let subsetELBO = subset.count == sentences.count ? evaluation : model.evaluate(subset, using: &generator)
         let bar = Progress(title: "log-likelihood, K=\(importanceSamples)", total: subset.count)
-        let estimate = run.model.importanceWeightedLogLikelihood(subset, samples: importanceSamples, using: &generator) { done, _ in
+        let estimate = model.importanceWeightedLogLikelihood(subset, samples: importanceSamples, using: &generator) { done, _ in
             bar.update(done: done)
         }
         let tokens = Double(subsetELBO.tokens)
         let report: [String: Any] = [
-            "model": run.configuration.model, "split": splitName, "sentences": sentences.count, "tokens": evaluation.tokens,
-            "units": "nats per sentence", "seed": options.seed,
+            "model": configuration.model.rawValue, "split": splitName, "sentences": sentences.count, "tokens": evaluation.tokens,
+            "units": "nats per sentence", "seed": request.seed,
             "elbo": evaluation.elbo, "nll": evaluation.nll, "reconstruction": evaluation.reconstruction, "kl": evaluation.kl,
             "perplexity": evaluation.perplexity,
             "log_likelihood": estimate.logLikelihood, "importance_samples": estimate.samples,
             "importance_sentences": subset.count, "elbo_on_importance_sentences": subsetELBO.elbo,
             "importance_weighted_perplexity": Foundation.exp(-estimate.logLikelihood * Double(subset.count) / tokens),
             "active_units": evaluation.activeUnits.map { $0.count as Any } ?? NSNull(),
-            "latent_dimensions": run.model.latentDimension,
+            "latent_dimensions": model.latentDimension,
             "mutual_information": evaluation.mutualInformation.map { $0 as Any } ?? NSNull(),
-            "vocabulary": run.vocabulary.count, "keep_rate": run.configuration.keepRate,
+            "vocabulary": vocabulary.count, "keep_rate": configuration.keepRate,
         ]
         let encoded = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
-        try encoded.write(to: run.files.folder.url.appendingPathComponent("eval.json"), options: .atomic)
+        try encoded.write(to: files.folder.url.appendingPathComponent("eval.json"), options: .atomic)
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
             return
@@ -59,7 +52,7 @@ struct SentenceEvaluate {
         print("perplexity         \(figure("perplexity", 2)) (from the −ELBO)")
         print("−log p(x), K=\(estimate.samples)   \(String(format: "%.3f", -estimate.logLikelihood)) nats per sentence, perplexity \(figure("importance_weighted_perplexity", 2)) "
               + "(first \(subset.count) sentences; −ELBO on them \(String(format: "%.3f", subsetELBO.nll)))")
-        if let units = evaluation.activeUnits { print("active units       \(units.count) of \(run.model.latentDimension)") }
+        if let units = evaluation.activeUnits { print("active units       \(units.count) of \(model.latentDimension)") }
         if evaluation.mutualInformation != nil { print("mutual information \(figure("mutual_information")) nats") }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Reading and writing a run folder's config.json, for every configuration type.
+public enum ConfigurationFile {
+    /// Reads a config.json, naming the file in any error; an unknown name in a field with a fixed
+    /// set of values is named with its key and the values allowed.
+    public static func read<Configuration: Decodable>(from url: URL, as type: Configuration.Type = Configuration.self) throws -> Configuration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ConfigurationError.unreadable(path: url.path)
+        }
+        do { return try JSONDecoder.snakeCase.decode(Configuration.self, from: data) } catch ConfigurationError.unknown(let key, let value, let allowed) {
+            throw ConfigurationError.invalid(path: url.path, reason: "its \(key) is '\(value)', which must be one of \(allowed.joined(separator: ", "))")
+        } catch {
+            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
+        }
+    }
+}
+
+/// A config.json that cannot be used.
+public enum ConfigurationError: Error, CustomStringConvertible {
+    case unreadable(path: String)
+    case invalid(path: String, reason: String)
+    case unknown(key: String, value: String, allowed: [String])
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "Cannot read the run configuration \(path)."
+        case .invalid(let path, let reason): "The run configuration \(path) is not valid: \(reason)."
+        case .unknown(let key, let value, let allowed):
+            "The run configuration names an unknown \(key) '\(value)'; it must be one of \(allowed.joined(separator: ", "))."
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted, indented, snake_case keys: what Latent writes for people and scripts to read.
+    public static var snakeCase: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    public static var snakeCase: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+}

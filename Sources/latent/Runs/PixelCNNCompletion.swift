@@ -1,0 +1,36 @@
+import Foundation
+import GenerativeModels
+import Rendering
+import TensorCore
+
+/// `latent complete` on a PixelCNN run: the top rows of test images given, the rest drawn.
+extension PixelCNNRun: CompletingRun {
+    func complete(count: Int, samples: Int, rows: Int?, seed: UInt64, out: String?) throws -> URL {
+        let (height, width) = (configuration.imageHeight, configuration.imageWidth)
+        let given = rows ?? height / 2
+        guard given >= 0 && given <= height else { throw CommandError("--rows must be from 0 to \(height), not \(given).") }
+        let test = try testImages(limit: count)
+        let pixels = height * width
+        // Each image repeated `samples` times, so one sampler run draws every completion.
+        let repeated = (0..<test.count).flatMap { Array(repeating: $0, count: samples) }
+        let inputs = model.images(test.tensor(repeated), height: height, width: width)
+        let labels = model.isConditional ? repeated.map { test.labels[$0] } : nil
+        var generator = RandomGenerator(seed: seed)
+        let completed = model.complete(inputs, givenPixels: given * width, labels: labels, using: &generator).scalars
+        var tiles: [Float] = []
+        let originals = model.images(test.tensor(), height: height, width: width).scalars
+        for image in 0..<test.count {
+            let original = Array(originals[(image * pixels)..<((image + 1) * pixels)])
+            tiles += original
+            tiles += original.enumerated().map { $0.offset < given * width ? $0.element : 0.5 }   // the given part, the rest grey
+            tiles += completed[(image * samples * pixels)..<((image + 1) * samples * pixels)]
+        }
+        let url = try folder.picture(out, default: "completions.png")
+        let image: GrayImage
+        do { image = try ImageGrid.grid(tiles, tileHeight: height, tileWidth: width, columns: samples + 2) } catch {
+            throw CommandError("Cannot draw the completions: \(error)")
+        }
+        try Pictures.write(image, to: url)
+        return url
+    }
+}
