@@ -49,11 +49,16 @@ let package = Package(
             path: "Benchmarks/LatentBench"
         ),
 
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
-        .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore"]),
-        .testTarget(name: "LatentCLITests", dependencies: ["latent"]),
+        // What every test target shares: the central-difference gradient checker and the closeness
+        // assertion.
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "TestSupport"]),
+        .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore", "TestSupport"]),
+        // Fixtures (run folders and --help snapshots) are read from the source tree by path.
+        .testTarget(name: "LatentCLITests", dependencies: ["latent", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import TensorCore
+import TestSupport
 import XCTest
 @testable import GenerativeModels
 

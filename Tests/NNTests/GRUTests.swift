@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import TensorCore
 @testable import NN
@@ -50,14 +51,14 @@ final class GRUReferenceTests: XCTestCase {
 
     func testStepByStepRunMatchesPyTorch() throws {
         let (outputs, final) = try makeGRU().run(inputs, initial: initial)
-        assertClose(outputs.flatMap(\.scalars), Self.outputs, "out")
-        assertClose(final.h.scalars, [-0.598094642, -0.509332061, -0.0602264702, -0.576854229], "h_n")
+        assertClose(outputs.flatMap(\.scalars), Self.outputs, tolerance: 1e-6, "out")
+        assertClose(final.h.scalars, [-0.598094642, -0.509332061, -0.0602264702, -0.576854229], tolerance: 1e-6, "h_n")
     }
 
     func testFusedSequenceMatchesPyTorch() throws {
         let (outputs, final) = try fused(lengths: nil)
-        assertClose(outputs.scalars, Self.outputs, "out")
-        assertClose(final.h.scalars, [-0.598094642, -0.509332061, -0.0602264702, -0.576854229], "h_n")
+        assertClose(outputs.scalars, Self.outputs, tolerance: 1e-6, "out")
+        assertClose(final.h.scalars, [-0.598094642, -0.509332061, -0.0602264702, -0.576854229], tolerance: 1e-6, "h_n")
     }
 
     /// Lengths [3, 2] against `pack_padded_sequence`: h_n is each row's state at its last real step,
@@ -67,21 +68,13 @@ final class GRUReferenceTests: XCTestCase {
         let fused = try fused(lengths: [3, 2])
         for (name, outputs, final) in [("run", run.outputs.flatMap(\.scalars), run.final.h.scalars),
                                        ("sequence", fused.outputs.scalars, fused.final.h.scalars)] {
-            assertClose(outputs, Self.packedOutputs, "\(name): packed out")
-            assertClose(final, [-0.598094642, -0.509332061, -0.528321624, -0.388845056], "\(name): packed h_n")
+            assertClose(outputs, Self.packedOutputs, tolerance: 1e-6, "\(name): packed out")
+            assertClose(final, [-0.598094642, -0.509332061, -0.528321624, -0.388845056], tolerance: 1e-6, "\(name): packed h_n")
         }
     }
 
     func fused(lengths: [Int]?) throws -> (outputs: Tensor, final: RecurrentState) {
         try makeGRU().sequence(Tensor.concatenate(inputs, axis: 0), steps: 3, initial: initial, lengths: lengths)
-    }
-
-    func assertClose(_ actual: [Float], _ expected: [Float], _ name: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(actual.count, expected.count, name, file: file, line: line)
-        for (index, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > 1e-6 {
-            XCTFail("\(name)[\(index)]: \(a), PyTorch \(e)", file: file, line: line)
-        }
     }
 }
 
@@ -106,16 +99,23 @@ final class GRUGradientTests: XCTestCase {
             finalWeight = Tensor.uniform([2, 3], low: -1, high: 1, using: &generator)
         }
 
+        /// The four steps' outputs and the final state, from `run` or from the fused `sequence`.
+        func results(lengths: [Int]?, fused: Bool) -> (outputs: [Tensor], final: RecurrentState) {
+            guard fused else { return gru.run(inputs, initial: initial, lengths: lengths) }
+            let result = gru.sequence(Tensor.concatenate(inputs, axis: 0), steps: 4, initial: initial, lengths: lengths)
+            return ((0..<4).map { result.outputs.slice(axis: 0, (2 * $0)..<(2 * $0 + 2)) }, result.final)
+        }
+
+        /// Every step's output, then h_T, stacked into [5·2, 3]: what the gradient checks hand to
+        /// `CentralDifferences`, which weighs each element with its own random weight.
+        func stackedResults(lengths: [Int]? = nil, fused: Bool = false) -> Tensor {
+            let (outputs, final) = results(lengths: lengths, fused: fused)
+            return Tensor.concatenate(outputs + [final.h], axis: 0)
+        }
+
         /// Σ_t ⟨W_t, output_t⟩ + ⟨W_h, h_T⟩, from `run` or from the fused `sequence`.
         func loss(lengths: [Int]? = nil, fused: Bool = false) -> Tensor {
-            let outputs: [Tensor], final: RecurrentState
-            if fused {
-                let result = gru.sequence(Tensor.concatenate(inputs, axis: 0), steps: 4, initial: initial, lengths: lengths)
-                outputs = (0..<4).map { result.outputs.slice(axis: 0, (2 * $0)..<(2 * $0 + 2)) }
-                final = result.final
-            } else {
-                (outputs, final) = gru.run(inputs, initial: initial, lengths: lengths)
-            }
+            let (outputs, final) = results(lengths: lengths, fused: fused)
             let terms = zip(outputs, outputWeights).map { ($0 * $1).sum() } + [(final.h * finalWeight).sum()]
             return terms.dropFirst().reduce(terms[0], +)
         }
@@ -136,7 +136,7 @@ final class GRUGradientTests: XCTestCase {
     func testRunGradientsMatchCentralDifferencesThroughFourSteps() {
         for lengths in [nil, [4, 2]] as [[Int]?] {
             let fixture = Fixture(seed: 31)
-            let mismatches = NumericGradient.mismatches(of: fixture.variables) { fixture.loss(lengths: lengths) }
+            let mismatches = CentralDifferences.mismatches(of: fixture.variables) { fixture.stackedResults(lengths: lengths) }
             XCTAssertEqual(mismatches, [], "lengths \(String(describing: lengths)): \(mismatches.count) gradient elements disagree")
         }
     }
@@ -144,7 +144,7 @@ final class GRUGradientTests: XCTestCase {
     func testFusedSequenceGradientsMatchCentralDifferences() {
         for lengths in [nil, [4, 1]] as [[Int]?] {
             let fixture = Fixture(seed: 32)
-            let mismatches = NumericGradient.mismatches(of: fixture.variables) { fixture.loss(lengths: lengths, fused: true) }
+            let mismatches = CentralDifferences.mismatches(of: fixture.variables) { fixture.stackedResults(lengths: lengths, fused: true) }
             XCTAssertEqual(mismatches, [], "lengths \(String(describing: lengths)): \(mismatches.count) gradient elements disagree")
         }
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import TensorCore
 @testable import NN
@@ -17,6 +18,10 @@ import TensorCore
 ///     def p(name, t): print(f"{name} {list(t.shape)}:", ", ".join(f"{v:.9g}" for v in t.flatten().tolist()))
 ///     p("weight_ih_l0", lstm.weight_ih_l0)  # and so on for every tensor below
 final class LSTMReferenceTests: XCTestCase {
+    /// Measured: the Swift values differ from PyTorch's by at most 6e-8 (as much as PyTorch's own
+    /// packed and unpacked runs differ from each other), so 1e-6 leaves room for another BLAS.
+    static let tolerance: Float = 1e-6
+
     static let weightIH: [Float] = [-0.00529398117, 0.379322886, -0.581980765, -0.520387471, -0.272345245, 0.18961589,
                                     -0.0140100336, 0.560657501, -0.0627515167, 0.187109336, -0.213696912, -0.138992712,
                                     -0.675533414, -0.468304157, -0.291485757, 0.0261937603, 0.279544204, 0.424280167,
@@ -53,9 +58,9 @@ final class LSTMReferenceTests: XCTestCase {
         let (outputs, final) = try makeLSTM().run(inputs, initial: initial)
         assertClose(outputs.flatMap(\.scalars),
                     [0.671754241, -0.372927964, -0.0915095359, -0.142164499, 0.429415107, -0.173645169,
-                     -0.0675316602, -0.191553548, 0.27255249, -0.119153038, -0.134066418, 0.142460972], "out")
-        assertClose(final.h.scalars, [0.27255249, -0.119153038, -0.134066418, 0.142460972], "h_n")
-        assertClose(final.c.scalars, [0.380695403, -0.251440793, -0.176547021, 0.174754634], "c_n")
+                     -0.0675316602, -0.191553548, 0.27255249, -0.119153038, -0.134066418, 0.142460972], tolerance: Self.tolerance, "out")
+        assertClose(final.h.scalars, [0.27255249, -0.119153038, -0.134066418, 0.142460972], tolerance: Self.tolerance, "h_n")
+        assertClose(final.c.scalars, [0.380695403, -0.251440793, -0.176547021, 0.174754634], tolerance: Self.tolerance, "c_n")
     }
 
     /// Lengths [3, 2] against `pack_padded_sequence`: PyTorch's h_n and c_n are each row's state at
@@ -64,18 +69,8 @@ final class LSTMReferenceTests: XCTestCase {
         let (outputs, final) = try makeLSTM().run(inputs, initial: initial, lengths: [3, 2])
         assertClose(outputs.flatMap(\.scalars),
                     [0.671754301, -0.372927904, -0.0915095434, -0.142164484, 0.429415137, -0.173645198,
-                     -0.0675316826, -0.191553548, 0.27255249, -0.119153038, 0, 0], "packed out")
-        assertClose(final.h.scalars, [0.27255249, -0.119153038, -0.0675316826, -0.191553548], "packed h_n")
-        assertClose(final.c.scalars, [0.380695403, -0.251440793, -0.091671668, -0.309801072], "packed c_n")
-    }
-
-    /// Measured: the Swift values differ from PyTorch's by at most 6e-8 (as much as PyTorch's own
-    /// packed and unpacked runs differ from each other), so 1e-6 leaves room for another BLAS.
-    func assertClose(_ actual: [Float], _ expected: [Float], _ name: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(actual.count, expected.count, name, file: file, line: line)
-        for (index, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > 1e-6 {
-            XCTFail("\(name)[\(index)]: \(a), PyTorch \(e)", file: file, line: line)
-        }
+                     -0.0675316826, -0.191553548, 0.27255249, -0.119153038, 0, 0], tolerance: Self.tolerance, "packed out")
+        assertClose(final.h.scalars, [0.27255249, -0.119153038, -0.0675316826, -0.191553548], tolerance: Self.tolerance, "packed h_n")
+        assertClose(final.c.scalars, [0.380695403, -0.251440793, -0.091671668, -0.309801072], tolerance: Self.tolerance, "packed c_n")
     }
 }

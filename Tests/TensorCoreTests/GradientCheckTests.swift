@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorCore
 
@@ -180,7 +181,7 @@ final class GradientCheckTests: XCTestCase {
 
     func testEveryOpMatchesCentralDifferences() {
         for gradientCase in Self.cases {
-            let mismatches = GradientChecker.check(gradientCase)
+            let mismatches = gradientCase.check()
             XCTAssert(mismatches.isEmpty, mismatches.prefix(4).joined(separator: "\n"))
         }
     }
@@ -191,6 +192,16 @@ final class GradientCheckTests: XCTestCase {
             let x = inputs[0]
             return Tensor(shape: x.shape, scalars: x.scalars).recorded(from: [x]) { [2 * $0.upstream] }
         }
-        XCTAssertFalse(GradientChecker.check(wrong).isEmpty)
+        XCTAssertFalse(wrong.check().isEmpty)
+    }
+
+    /// A variable the tape gives no gradient counts as gradient zero, so an op that drops its
+    /// input's gradient is reported rather than skipped.
+    func testCheckerReportsAVariableThatGotNoGradient() {
+        let dropped = GradientCase("dropped gradient", [[3]]) { inputs in
+            let x = inputs[0]
+            return Tensor(shape: x.shape, scalars: x.scalars).recorded(from: [x]) { _ in [nil] }
+        }
+        XCTAssertEqual(dropped.check().count, 3)
     }
 }

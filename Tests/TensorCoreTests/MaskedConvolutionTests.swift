@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorCore
 
@@ -32,14 +33,6 @@ final class MaskedConvolutionTests: XCTestCase {
         Configuration(n: 2, c: 3, h: 4, w: 4, outputs: 2, mask: .causal(.a, size: 1), bias: true),
     ]
 
-    func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, _ message: String = "",
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
-        guard actual.count == expected.count else { return }
-        let worst = zip(actual, expected).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, tolerance, "largest relative error \(worst) \(message)", file: file, line: line)
-    }
-
     // MARK: Masks
 
     func testCausalMasksKeepTheTapsAboveAndLeftOfTheCentre() {
@@ -69,7 +62,7 @@ final class MaskedConvolutionTests: XCTestCase {
         var generator = RandomGenerator(seed: 21)
         for k in Self.configurations {
             let (masked, reference) = Self.run(k, using: &generator)
-            for (index, (a, b)) in zip(masked, reference).enumerated() { assertClose(a, b, "\(k), result \(index)") }
+            for (index, (a, b)) in zip(masked, reference).enumerated() { assertClose(a, b, tolerance: 1e-5, "\(k), result \(index)") }
             let weightGradient = masked[2], mask = k.mask.tensor().scalars
             for (index, value) in weightGradient.enumerated() where mask[index % mask.count] == 0 {
                 XCTAssertEqual(value, 0, "\(k): dead tap \(index % mask.count) of the weight gradient")
@@ -90,7 +83,7 @@ final class MaskedConvolutionTests: XCTestCase {
                                                    mask: k.mask, op: "test")
                 guard ShiftedTapConvolution.fits(geometry) else { continue }
                 let (masked, reference) = ShiftedTapConvolution.$minimumInputChannels.withValue(1) { Self.run(k, using: &generator) }
-                for (index, (a, b)) in zip(masked, reference).enumerated() { assertClose(a, b, "\(k), \(threads) threads, result \(index)") }
+                for (index, (a, b)) in zip(masked, reference).enumerated() { assertClose(a, b, tolerance: 1e-5, "\(k), \(threads) threads, result \(index)") }
                 checked += 1
             }
         }
@@ -151,14 +144,14 @@ final class MaskedConvolutionTests: XCTestCase {
         // 3 channels × 5 live taps × 36 pixels = 540 floats of im2col per image.
         for budget in [540, 540 * 2, 1] {
             let rounds = ConvolutionGeometry.$columnBudget.withValue(budget) { run() }
-            for (index, (a, b)) in zip(rounds, oneRound).enumerated() { assertClose(a, b, "budget \(budget), result \(index)") }
+            for (index, (a, b)) in zip(rounds, oneRound).enumerated() { assertClose(a, b, tolerance: 1e-5, "budget \(budget), result \(index)") }
         }
         for threads in [2, 3] {
             ComputeThreads.set(threads)
             for width in [1, 512] {
                 let spread = ConvolutionGeometry.$preferredGEMMWidth.withValue(width) { run() }
                 for (index, (a, b)) in zip(spread, oneRound).enumerated() {
-                    assertClose(a, b, "\(threads) threads, GEMM width \(width), result \(index)")
+                    assertClose(a, b, tolerance: 1e-5, "\(threads) threads, GEMM width \(width), result \(index)")
                 }
             }
         }

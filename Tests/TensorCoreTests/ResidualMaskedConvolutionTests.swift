@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorCore
 
@@ -19,15 +20,6 @@ final class ResidualMaskedConvolutionTests: XCTestCase {
         let y = op(x, weight, b)
         let gradients = (y * upstream).sum().backward()
         return [y.scalars] + [x, weight].map { gradients[$0]?.scalars ?? [] } + [b.map { gradients[$0]?.scalars ?? [] } ?? []]
-    }
-
-    func assertClose(_ actual: [[Float]], _ expected: [[Float]], tolerance: Float, _ message: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        for (index, (a, b)) in zip(actual, expected).enumerated() {
-            XCTAssertEqual(a.count, b.count, "\(message), result \(index)", file: file, line: line)
-            let worst = zip(a, b).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-            XCTAssertLessThanOrEqual(worst, tolerance, "\(message), result \(index): largest relative error \(worst)", file: file, line: line)
-        }
     }
 
     func testFusedBlockMatchesSeparateOps() {
@@ -52,7 +44,9 @@ final class ResidualMaskedConvolutionTests: XCTestCase {
                         x + x.relu().maskedConv2d(weight: weight, bias: bias, mask: k.mask)
                     }
                 }
-                assertClose(fused, separate, tolerance: k.c > 8 ? 1e-4 : 1e-5, "\(k), \(threads) threads")
+                for (result, (a, b)) in zip(fused, separate).enumerated() {
+                    assertClose(a, b, tolerance: k.c > 8 ? 1e-4 : 1e-5, "\(k), \(threads) threads, result \(result)")
+                }
             }
         }
     }
