@@ -46,6 +46,18 @@ final class BadInputTests: XCTestCase {
         try assertFails(["train", "vae", "--pixels", "grey", "--out", out.path], mentioning: ["--pixels"])
         try assertFails(["train", "vae", "--hidden", "400,x", "--out", out.path], mentioning: ["--hidden"])
         try assertFails(["train", "vae", "--optimizer", "lbfgs", "--out", out.path], mentioning: ["--optimizer"])
+        // β is read by one parser for every model with a KL term: image models refuse a schedule of zero steps too.
+        for model in ["vae", "conv-vae", "sentence-vae"] {
+            try assertFails(["train", model, "--beta-steps", "0", "--out", out.path], mentioning: ["--beta-steps", "0"])
+        }
+        try assertFails(["eval", "--importance-samples", "0", out.path], mentioning: ["--importance-samples"])
+    }
+
+    /// A config.json naming a model family this version does not know: one sentence naming the key and the families.
+    func testUnknownModelFamilyIsNamedWithTheAllowedOnes() throws {
+        let folder = try temporaryFolder()
+        try Data(#"{"model": "diffusion"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        try assertFails(["eval", folder.path], mentioning: ["model", "diffusion", "vae, autoencoder, pixelcnn, sentence-vae, rnnlm"])
     }
 
     func testExistingRunFolderIsNotOverwritten() throws {

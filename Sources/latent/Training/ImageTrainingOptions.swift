@@ -81,7 +81,7 @@ struct ImageTrainingOptions: ParsableArguments {
         guard variance > 0 else { throw CommandError("--variance must be positive, not \(variance).") }
         guard samples >= 1 else { throw CommandError("--samples must be at least 1, not \(samples).") }
         configuration.samples = samples
-        configuration.beta = try betaScheduleValue()
+        configuration.beta = try .fromFlags(maximum: beta, schedule: betaSchedule, steps: betaSteps, slope: betaSlope)
         guard let optimizerKind = OptimizerKind(rawValue: optimizer) else {
             throw CommandError("--optimizer must be \(OptimizerKind.allowedNames), not '\(optimizer)'.")
         }
@@ -96,17 +96,6 @@ struct ImageTrainingOptions: ParsableArguments {
         configuration.seed = run.seed
         configuration.threads = run.newRunThreads
         return configuration
-    }
-
-    func betaScheduleValue() throws -> BetaSchedule {
-        guard beta >= 0 else { throw CommandError("--beta must not be negative, not \(beta).") }
-        switch betaSchedule {
-        case "constant": return .constant(beta)
-        case "linear": return .linear(maximum: beta, steps: betaSteps)
-        case "sigmoid": return .sigmoid(maximum: beta, midpoint: betaSteps, slope: betaSlope)
-        case "cyclical": return .cyclical(maximum: beta, period: betaSteps, rampFraction: 0.5)
-        default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
-        }
     }
 
     /// A comma-separated list of positive integers.

@@ -72,15 +72,7 @@ struct SentenceTrainingOptions: ParsableArguments {
         configuration.latentAtEveryStep = latentEveryStep
         guard keepRate >= 0 && keepRate <= 1 else { throw CommandError("--keep-rate must lie in [0, 1], not \(keepRate).") }
         configuration.keepRate = keepRate
-        guard beta >= 0 else { throw CommandError("--beta must not be negative, not \(beta).") }
-        guard betaSteps >= 1 else { throw CommandError("--beta-steps must be at least 1, not \(betaSteps).") }
-        switch betaSchedule {
-        case "constant": configuration.beta = .constant(beta)
-        case "linear": configuration.beta = .linear(maximum: beta, steps: betaSteps)
-        case "sigmoid": configuration.beta = .sigmoid(maximum: beta, midpoint: betaSteps, slope: betaSlope)
-        case "cyclical": configuration.beta = .cyclical(maximum: beta, period: betaSteps, rampFraction: 0.5)
-        default: throw CommandError("--beta-schedule must be constant, linear, sigmoid or cyclical, not '\(betaSchedule)'.")
-        }
+        configuration.beta = try .fromFlags(maximum: beta, schedule: betaSchedule, steps: betaSteps, slope: betaSlope)
         guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
         configuration.freeBits = model == .rnnLanguageModel ? 0 : freeBits   // a language model has no KL to free
         guard collapseWarningKl >= 0 else { throw CommandError("--collapse-warning-kl must not be negative, not \(collapseWarningKl).") }
