@@ -39,7 +39,6 @@ public final class PixelCNN: Module {
 
     /// Whether the body is the Gated PixelCNN's.
     public var isGated: Bool { !gatedLayers.isEmpty }
-    public var isConditional: Bool { classes > 0 }
 
     /// - Parameters:
     ///   - channels: feature maps per layer (p in the gated body).

@@ -7,7 +7,7 @@ import TensorCore
 /// holds it. Defaults are the reference (pixelcnn_torch.py): Fashion-MNIST binarized at 0.5, a 7×7
 /// mask-A layer and 5 residual 3×3 mask-B blocks of 64 channels, Bernoulli logits, Adam 1e-3,
 /// batch 128.
-public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
+public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
     /// The model family: always PixelCNN.
     public var model = ModelFamily.pixelCNN
     /// "fashion-mnist" or a folder of MNIST-format files.
@@ -39,12 +39,10 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The output distribution `output` names.
-    public var distribution: PixelDistribution {
-        switch output {
-        case .bernoulli: .bernoulli
-        case .categorical: .categorical(levels: levels)
-        }
+    /// "PixelCNN (residual, 64 channels, 5 layers after the 7×7 mask-A layer, Bernoulli)".
+    public var summary: String {
+        "PixelCNN (\(gated ? "gated" : "residual"), \(channels) channels, \(residualBlocks) layers after the "
+            + "\(firstKernelSize)×\(firstKernelSize) mask-A layer, \(distribution)\(classes > 0 ? ", class-conditional" : ""))"
     }
 
     /// A new, randomly initialized model (seeded by `seed`).
@@ -64,15 +62,4 @@ public struct PixelCNNConfiguration: Codable, Equatable, Sendable {
     public func makeTrainer(model: PixelCNN) -> Trainer<ImageBatch> {
         Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model.rawValue, seed: seed))
     }
-
-    /// The training split as the trainer walks it: this configuration's pixel handling and batch size.
-    public func trainingData(_ images: ImageSet) -> ImageTrainingData {
-        ImageTrainingData(images, pixels: pixels, batchSize: batchSize)
-    }
-
-    /// Reads a config.json, naming the file in any error.
-    public static func read(from url: URL) throws -> PixelCNNConfiguration { try ConfigurationFile.read(from: url) }
-
-    /// config.json text: sorted keys, snake_case, one key per line.
-    public func encoded() throws -> Data { try JSONEncoder.snakeCase.encode(self) }
 }

@@ -2,18 +2,13 @@ import TensorCore
 
 /// The PixelCNN as the one trainer sees it: image rows become [N, 1, H, W] in the output
 /// distribution's representation, and the objective is the exact −log p(x), reported as "nll".
-extension PixelCNN: GenerativeModel {
+extension PixelCNN: ExactLikelihoodImageModel {
     /// The mean −log p(x) over the batch, in nats per image. A PixelCNN has no latent variable, so
     /// the objective's KL term and samples have nothing to act on.
     public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
                              using noise: inout RandomGenerator) -> LossBreakdown {
         let nll = loss(images(batch.pixels, height: batch.height, width: batch.width), labels: isConditional ? batch.labels : nil)
         return LossBreakdown(total: nll, terms: [("nll", nll)])
-    }
-
-    /// Rows [N, H·W] of intensities or binarized pixels → [N, 1, H, W] in the distribution's values.
-    public func images(_ rows: Tensor, height: Int, width: Int) -> Tensor {
-        distribution.quantized(rows.reshaped([rows.shape[0], 1, height, width]))
     }
 
     /// Exact −log p(x) of every image of `rows` [N, H·W], in nats, evaluated in batches without

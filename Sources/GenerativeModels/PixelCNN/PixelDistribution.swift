@@ -80,7 +80,7 @@ public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - logits: the pixel's first logit; the others follow `stride` floats apart.
     /// - Returns: the pixel value in this distribution's representation.
-    func draw(logits: UnsafePointer<Float>, stride: Int, uniform: Float) -> Float {
+    public func draw(logits: UnsafePointer<Float>, stride: Int, uniform: Float) -> Float {
         switch self {
         case .bernoulli:
             // σ(l) from e^(−|l|) ≤ 1, so neither branch overflows.

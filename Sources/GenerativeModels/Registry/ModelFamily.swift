@@ -9,6 +9,8 @@ public enum ModelFamily: String, CaseIterable, Sendable {
     case autoencoder
     /// PixelCNN, the exact-likelihood autoregressive image model.
     case pixelCNN = "pixelcnn"
+    /// The independent-pixels baseline p(x) = Π_i p(x_i).
+    case independentPixels = "independent-pixels"
     /// The sentence VAE of Bowman et al.
     case sentenceVAE = "sentence-vae"
     /// The RNN language model: the sentence VAE's decoder with no latent code.
@@ -24,7 +26,7 @@ public enum ModelFamily: String, CaseIterable, Sendable {
 
     public var dataKind: DataKind {
         switch self {
-        case .vae, .autoencoder, .pixelCNN: .images
+        case .vae, .autoencoder, .pixelCNN, .independentPixels: .images
         case .sentenceVAE, .rnnLanguageModel: .text
         }
     }

@@ -8,14 +8,16 @@ import GenerativeModels
 enum ModelRegistry {
     /// The `latent train` subcommands, in the order `latent train --help` lists them.
     static let trainCommands: [any ParsableCommand.Type] = [
-        TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainSentenceVAE.self, TrainRNNLM.self,
+        TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainIndependentPixels.self,
+        TrainSentenceVAE.self, TrainRNNLM.self,
     ]
 
     /// Opens the trained run in `path`, with a clear error when it is not one.
     static func open(_ path: String, threads: Int?) throws -> any TrainedRun {
         switch try RunFolder(path).family() {
         case .vae, .autoencoder: try LoadedRun(path, threads: threads)
-        case .pixelCNN: try PixelCNNRun(path, threads: threads)
+        case .pixelCNN: try LikelihoodRun<PixelCNNConfiguration>(path, threads: threads)
+        case .independentPixels: try LikelihoodRun<IndependentPixelsConfiguration>(path, threads: threads)
         case .sentenceVAE, .rnnLanguageModel: try SentenceRun(path, threads: threads)
         }
     }
@@ -31,7 +33,9 @@ enum ModelRegistry {
         }
     }
 
-    static func trainCommand(_ configuration: PixelCNNConfiguration) -> String { name(TrainPixelCNN.self) }
+    static func trainCommand(_ configuration: some ExactLikelihoodConfiguration) -> String {
+        name(configuration.model == .independentPixels ? TrainIndependentPixels.self : TrainPixelCNN.self)
+    }
 
     static func trainCommand(_ configuration: SentenceVAEConfiguration) -> String {
         name(configuration.isVariational ? TrainSentenceVAE.self : TrainRNNLM.self)

@@ -4,7 +4,7 @@ import Rendering
 import TensorCore
 
 /// `latent complete` on a PixelCNN run: the top rows of test images given, the rest drawn.
-extension PixelCNNRun: CompletingRun {
+extension LikelihoodRun: CompletingRun where Configuration == PixelCNNConfiguration {
     func complete(count: Int, samples: Int, rows: Int?, seed: UInt64, out: String?) throws -> URL {
         let (height, width) = (configuration.imageHeight, configuration.imageWidth)
         let given = rows ?? height / 2

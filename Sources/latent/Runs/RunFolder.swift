@@ -46,11 +46,13 @@ struct RunFolder {
         do { return try ModelFamily.named(inConfigurationAt: configuration) } catch { throw CommandError("\(error)") }
     }
 
-    /// A PixelCNN run's configuration, with a clear error for any other folder.
-    func readPixelCNNConfiguration() throws -> PixelCNNConfiguration {
+    /// The configuration of a run of an exact-likelihood image model, with a clear error when the
+    /// folder holds another family.
+    func readConfiguration<Configuration: ExactLikelihoodConfiguration>(_ type: Configuration.Type) throws -> Configuration {
         let family = try family()
-        guard family == .pixelCNN else { throw CommandError("\(url.path) holds a '\(family.rawValue)' run, not a PixelCNN.") }
-        do { return try PixelCNNConfiguration.read(from: configuration) } catch { throw CommandError("\(error)") }
+        let expected = Configuration().model
+        guard family == expected else { throw CommandError("\(url.path) holds a '\(family.rawValue)' run, not a '\(expected.rawValue)' run.") }
+        do { return try Configuration.read(from: configuration) } catch { throw CommandError("\(error)") }
     }
 
     /// The run's configuration, with a clear error when the folder is not a run of an image model

@@ -13,10 +13,7 @@ struct TrainPixelCNN: ParsableCommand {
         abstract: "Train a PixelCNN (default: the reference architecture on Fashion-MNIST binarized at 0.5)."
     )
 
-    @Option(help: "fashion-mnist, or a folder with the four MNIST-format files.") var data = "fashion-mnist"
-    @Option(help: "Binarize at this threshold (Bernoulli output).") var binarize: Float = 0.5
-    @Option(help: "bernoulli (binarized pixels) or categorical (grey levels).") var output = "bernoulli"
-    @Option(help: "Grey levels of the categorical output.") var levels = 256
+    @OptionGroup var pixelData: PixelDataOptions
     @Option(help: "Channels of every hidden layer.") var channels = 64
     @Option(help: "Residual blocks (or gated layers) after the first layer.") var blocks = 5
     @Option(help: "Kernel size of the first (mask A) layer; odd.") var firstKernel = 7
@@ -28,54 +25,13 @@ struct TrainPixelCNN: ParsableCommand {
     @OptionGroup var control: RunControlOptions
 
     func run() throws {
-        let folder = RunFolder(control.out)
-        var configuration: PixelCNNConfiguration
-        if control.resume {
-            configuration = try folder.readPixelCNNConfiguration()
-            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
-        } else {
-            try control.checkNewRunFolder(folder)
-            configuration = try makeConfiguration()
-        }
-        ComputeThreads.set(configuration.threads)
-        let splits = try DataSource.load(configuration.data, seed: configuration.seed)
-        if !control.resume {
-            (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
-            if conditional { configuration.classes = splits.training.classCount }
-            if !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
-                throw CommandError("--data \(configuration.data) has values outside [0, 1], which a PixelCNN cannot model.")
-            }
-        }
-        let model = configuration.makeModel()
-        let training = configuration.makeTrainer(model: model)
-        if control.resume {
-            try control.checkResumable(folder)
-            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
-            try folder.keepMetrics(throughEpoch: training.completedEpochs)
-        } else {
-            try folder.create()
-        }
-        try folder.write(configuration)
-        try PixelCNNTrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
+        try LikelihoodModelTrainer(control: control, makeConfiguration: makeConfiguration, conditional: conditional).run()
     }
 
     /// The configuration the flags describe, each flag checked.
     func makeConfiguration() throws -> PixelCNNConfiguration {
         var configuration = PixelCNNConfiguration()
-        configuration.data = data
-        guard let outputKind = PixelOutputKind(rawValue: output) else {
-            throw CommandError("--output must be \(PixelOutputKind.allowedNames), not '\(output)'.")
-        }
-        switch outputKind {
-        case .bernoulli:
-            guard binarize > 0 && binarize < 1 else { throw CommandError("--binarize must be between 0 and 1, not \(binarize).") }
-            configuration.pixels = .staticBinarization(threshold: binarize)
-        case .categorical:
-            guard levels >= 2 && levels <= 256 else { throw CommandError("--levels must be from 2 to 256, not \(levels).") }
-            configuration.pixels = .continuous
-            configuration.levels = levels
-        }
-        configuration.output = outputKind
+        try pixelData.apply(to: &configuration)
         for (flag, value) in [("--channels", channels), ("--blocks", blocks)] where value < 1 {
             throw CommandError("\(flag) must be at least 1, not \(value).")
         }
@@ -85,13 +41,7 @@ struct TrainPixelCNN: ParsableCommand {
         (configuration.channels, configuration.residualBlocks) = (channels, blocks)
         (configuration.firstKernelSize, configuration.hiddenKernelSize) = (firstKernel, kernel)
         configuration.gated = gated
-        guard learningRate > 0 else { throw CommandError("--learning-rate must be positive, not \(learningRate).") }
-        configuration.learningRate = learningRate
-        guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, not \(batchSize).") }
-        configuration.batchSize = batchSize
-        configuration.epochs = control.epochs ?? 1
-        configuration.seed = control.seed
-        configuration.threads = control.newRunThreads
+        try PixelDataOptions.applyOptimization(learningRate: learningRate, batchSize: batchSize, control: control, to: &configuration)
         return configuration
     }
 }

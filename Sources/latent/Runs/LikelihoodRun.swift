@@ -5,16 +5,16 @@ import NN
 import Rendering
 import TensorCore
 
-/// A trained PixelCNN read back from its run folder, and what `latent eval`, `latent sample` and
-/// `latent complete` do with it.
-struct PixelCNNRun: EvaluableRun, SamplingRun {
+/// A trained exact-likelihood image model (a PixelCNN, the independent-pixels baseline) read
+/// back from its run folder, and what `latent eval` and `latent sample` do with it.
+struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun, SamplingRun {
     let folder: RunFolder
-    let configuration: PixelCNNConfiguration
-    let model: PixelCNN
+    let configuration: Configuration
+    let model: Configuration.Model
 
     init(_ path: String, threads: Int?) throws {
         folder = RunFolder(path)
-        configuration = try folder.readPixelCNNConfiguration()
+        configuration = try folder.readConfiguration(Configuration.self)
         ComputeThreads.set(threads ?? configuration.threads)
         guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
             throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
@@ -28,8 +28,8 @@ struct PixelCNNRun: EvaluableRun, SamplingRun {
         configuration.pixels.evaluationSet(try DataSource.load(configuration.data).test.prefix(limit))
     }
 
-    var family: ModelFamily { .pixelCNN }
-    var summary: String { "PixelCNN" }
+    var family: ModelFamily { configuration.model }
+    var summary: String { configuration.summary }
 
     /// `latent eval`: the exact −log p(x) on the test set.
     func evaluate(_ request: EvaluationRequest) throws {
@@ -61,7 +61,7 @@ struct PixelCNNRun: EvaluableRun, SamplingRun {
     /// Checks a `--label` flag: refused for an unconditional run, range-checked otherwise.
     func labels(_ label: Int?, count: Int) throws -> [Int]? {
         guard model.isConditional else {
-            if let label { throw CommandError("--label \(label): \(folder.url.path) holds an unconditional PixelCNN; train with --conditional to use labels.") }
+            if let label { throw CommandError("--label \(label): \(folder.url.path) holds an unconditional \(configuration.summary); train with --conditional to use labels.") }
             return nil
         }
         if let label, label < 0 || label >= model.classes {

@@ -3,11 +3,12 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Runs the epochs of a PixelCNN training: progress, the exact test likelihood after every epoch,
-/// metrics, sample images and an atomic checkpoint after every epoch (and on Ctrl-C).
-struct PixelCNNTrainingLoop {
-    let configuration: PixelCNNConfiguration
-    let model: PixelCNN
+/// Runs the epochs of an exact-likelihood image model's training (a PixelCNN, the
+/// independent-pixels baseline): progress, the exact test likelihood after every epoch, metrics,
+/// sample images and an atomic checkpoint after every epoch (and on Ctrl-C).
+struct LikelihoodTrainingLoop<Configuration: ExactLikelihoodConfiguration> {
+    let configuration: Configuration
+    let model: Configuration.Model
     let training: Trainer<ImageBatch>
     let splits: DataSource.Splits
     let folder: RunFolder
@@ -16,11 +17,11 @@ struct PixelCNNTrainingLoop {
         let pixels = configuration.pixels
         let trainingData = ImageTrainingData(splits.training, pixels: pixels, batchSize: configuration.batchSize)
         let testSet = pixels.evaluationSet(splits.test)
-        TrainingLog.write("training PixelCNN (\(model.isGated ? "gated" : "residual"), \(configuration.channels) channels, \(configuration.residualBlocks) layers after "
-            + "the \(configuration.firstKernelSize)×\(configuration.firstKernelSize) mask-A layer, \(model.distribution), \(model.parameterCount) parameters"
-            + "\(model.isConditional ? ", class-conditional" : "")) on \(configuration.data) (\(trainingData.images.count) images, \(pixels.summary)), "
+        TrainingLog.write("training \(configuration.summary) with \(model.parameterCount) parameters on \(configuration.data) "
+            + "(\(trainingData.images.count) images, \(pixels.summary)), "
             + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads")
-        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs, trainCommand: ModelRegistry.trainCommand(configuration))
+        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs,
+                                 trainCommand: ModelRegistry.trainCommand(configuration))
         try runner.run(status: progressStatus, closeEpoch: { epoch in
             try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), testSet: testSet)
             try drawSamples(epoch: epoch, rows: testSet.rows, columns: testSet.columns)

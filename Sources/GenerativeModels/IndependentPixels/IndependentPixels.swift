@@ -1,0 +1,77 @@
+import Foundation
+import NN
+import TensorCore
+
+/// The independent-pixels baseline, p(x) = Π_i p(x_i): every pixel has a distribution of its own
+/// that ignores every other pixel. It is the first line of every likelihood table: whatever a
+/// model gains over it comes from the dependencies between pixels.
+///
+/// The parameters are one set of logits per pixel, [logitsPerPixel, H·W]; trained by maximum
+/// likelihood they converge to the data's per-pixel frequencies (for a Bernoulli pixel,
+/// σ(logit) → the fraction of images where the pixel is on), so the baseline is also the
+/// closed-form answer to "how well do marginals alone do".
+public final class IndependentPixels: Module {
+    /// [logitsPerPixel, H·W]: logit k of pixel i at [k, i].
+    public let logits: Tensor
+    public let distribution: PixelDistribution
+    public let height: Int, width: Int
+    /// The baseline conditions on nothing.
+    public var classes: Int { 0 }
+
+    /// A model whose pixels all start at the uniform distribution (zero logits).
+    public init(height: Int, width: Int, distribution: PixelDistribution) {
+        precondition(height > 0 && width > 0, "IndependentPixels: an image of \(height)×\(width) pixels")
+        self.height = height
+        self.width = width
+        self.distribution = distribution
+        logits = Tensor(shape: [distribution.logitsPerPixel, height * width],
+                        scalars: [Float](repeating: 0, count: distribution.logitsPerPixel * height * width), requiresGradient: true)
+    }
+
+    /// The logits of `count` images, [count, logitsPerPixel, H, W]: the same for every image.
+    func logits(count: Int) -> Tensor {
+        logits.reshaped([1, distribution.logitsPerPixel, height, width])
+            .broadcast(to: [count, distribution.logitsPerPixel, height, width])
+    }
+}
+
+extension IndependentPixels: ExactLikelihoodImageModel {
+    /// The mean −log p(x) over the batch, in nats per image, reported as "nll". The baseline has no
+    /// latent variable: the objective's KL term and samples have nothing to act on.
+    public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
+                             using noise: inout RandomGenerator) -> LossBreakdown {
+        let images = images(batch.pixels, height: batch.height, width: batch.width)
+        let nll = distribution.negativeLogLikelihood(logits: logits(count: batch.count), images: images).mean()
+        return LossBreakdown(total: nll, terms: [("nll", nll)])
+    }
+
+    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int = 500,
+                                       progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
+        precondition(height == self.height && width == self.width,
+                     "IndependentPixels: images of \(height)×\(width) for a model of \(self.height)×\(self.width)")
+        var result: [Double] = []
+        withoutGradients {
+            RowBatches.forEach(of: rows, size: batchSize) { _, batch in
+                let images = images(batch, height: height, width: width)
+                result += distribution.negativeLogLikelihood(logits: logits(count: batch.shape[0]), images: images).scalars.map(Double.init)
+                progress(result.count, rows.shape[0])
+            }
+        }
+        return result
+    }
+
+    /// Every pixel of every image drawn on its own from its distribution, by inverting its CDF at
+    /// one uniform per pixel.
+    public func sample(count: Int, height: Int, width: Int, labels: [Int]?, using generator: inout RandomGenerator) -> Tensor {
+        precondition(height == self.height && width == self.width,
+                     "IndependentPixels: images of \(height)×\(width) for a model of \(self.height)×\(self.width)")
+        let pixels = height * width
+        let uniforms = Tensor.uniform([count * pixels], using: &generator).scalars
+        let values = logits.withUnsafeBufferPointer { logits in
+            (0..<(count * pixels)).map { index in
+                distribution.draw(logits: logits.baseAddress! + index % pixels, stride: pixels, uniform: uniforms[index])
+            }
+        }
+        return Tensor(shape: [count, 1, height, width], scalars: values)
+    }
+}

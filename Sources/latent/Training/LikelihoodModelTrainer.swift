@@ -1,0 +1,47 @@
+import Foundation
+import GenerativeModels
+import TensorCore
+
+/// A new or resumed run of an exact-likelihood image model: the configuration (read back, or
+/// made from the flags), the data, the model and its trainer, then the loop.
+struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
+    let control: RunControlOptions
+    /// The configuration of a new run, every flag checked; called only for a new run.
+    let makeConfiguration: () throws -> Configuration
+    /// Whether a new run conditions on the labels.
+    var conditional = false
+
+    func run() throws {
+        let folder = RunFolder(control.out)
+        var configuration: Configuration
+        if control.resume {
+            configuration = try folder.readConfiguration(Configuration.self)
+            var (epochs, threads) = (configuration.epochs, configuration.threads)   // protocol properties: one access at a time
+            control.resumed(epochs: &epochs, threads: &threads)
+            (configuration.epochs, configuration.threads) = (epochs, threads)
+        } else {
+            try control.checkNewRunFolder(folder)
+            configuration = try makeConfiguration()
+        }
+        ComputeThreads.set(configuration.threads)
+        let splits = try DataSource.load(configuration.data, seed: configuration.seed)
+        if !control.resume {
+            (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
+            if conditional { configuration.classes = splits.training.classCount }
+            if !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+                throw CommandError("--data \(configuration.data) has values outside [0, 1], which \(configuration.summary) cannot model.")
+            }
+        }
+        let model = configuration.makeModel()
+        let training = configuration.makeTrainer(model: model)
+        if control.resume {
+            try control.checkResumable(folder)
+            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
+            try folder.keepMetrics(throughEpoch: training.completedEpochs)
+        } else {
+            try folder.create()
+        }
+        try folder.write(configuration)
+        try LikelihoodTrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
+    }
+}
