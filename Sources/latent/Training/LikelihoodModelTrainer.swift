@@ -34,14 +34,7 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
         }
         let model = configuration.makeModel()
         let training = configuration.makeTrainer(model: model)
-        if control.resume {
-            try control.checkResumable(folder)
-            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
-            try folder.keepMetrics(throughEpoch: training.completedEpochs)
-        } else {
-            try folder.create()
-        }
-        try folder.write(configuration)
+        try control.prepare(folder, for: training, configuration: configuration)
         try LikelihoodTrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GenerativeModels
 
 /// The flags every `latent train` command takes to start or continue a run folder, and the checks
 /// that go with them.
@@ -36,5 +37,22 @@ struct RunControlOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
             throw CommandError("Cannot resume \(out): it has no checkpoint.safetensors.")
         }
+    }
+
+    /// Makes the run folder ready for `trainer`, the same way for every model: a resumed run's
+    /// trainer is restored from its checkpoint and the metrics of the epochs it trains again are
+    /// dropped; a new run's folder is created (with images/ for models that draw) and gets its
+    /// `newRunFiles`. Then config.json is written, which records a new --epochs or --threads.
+    func prepare<Batch>(_ folder: RunFolder, for trainer: Trainer<Batch>, configuration: some Encodable, withImages: Bool = true,
+                        newRunFiles: () throws -> Void = {}) throws {
+        if resume {
+            try checkResumable(folder)
+            do { try trainer.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
+            try folder.keepMetrics(throughEpoch: trainer.completedEpochs)
+        } else {
+            try folder.create(withImages: withImages)
+            try newRunFiles()
+        }
+        try folder.write(configuration)
     }
 }

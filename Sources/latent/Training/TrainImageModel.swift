@@ -97,15 +97,7 @@ struct ImageModelTrainer {
             throw CommandError("--data \(configuration.data): \(error)")
         }
         let training = configuration.makeTrainer(model: model)
-        if control.resume {
-            try control.checkResumable(folder)
-            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
-            try folder.keepMetrics(throughEpoch: training.completedEpochs)
-            try folder.write(configuration)   // records a new --epochs or --threads
-        } else {
-            try folder.create()
-            try folder.write(configuration)
-        }
+        try control.prepare(folder, for: training, configuration: configuration)
         try TrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
     }
 }

@@ -142,17 +142,11 @@ struct SentenceModelTrainer {
             throw CommandError("\(folder.configuration.path): \(error)")
         }
         let training = configuration.makeTrainer(model: model)
-        if control.resume {
-            try control.checkResumable(folder)
-            do { try training.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
-            try folder.keepMetrics(throughEpoch: training.completedEpochs)
-        } else {
-            try folder.create(withImages: false)
+        try control.prepare(folder, for: training, configuration: configuration, withImages: false) {
             do { try data.vocabulary.write(to: folder.url.appendingPathComponent(Vocabulary.fileName)) } catch {
                 throw CommandError("\(error)")
             }
         }
-        try configuration.encoded().write(to: folder.configuration, options: .atomic)
         try SentenceTrainingLoop(configuration: configuration, model: model, training: training, data: data, folder: folder).run()
     }
 }
