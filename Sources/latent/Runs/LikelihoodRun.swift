@@ -35,11 +35,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
     func evaluate(_ request: EvaluationRequest) throws {
         let images = try testImages(limit: request.limit)
         let started = Date()
-        let bar = Progress(title: "exact log-likelihood", total: images.count)
-        let perImage = model.negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns,
-                                                    labels: images.labels) { done, _ in
-            bar.update(done: done)
-        }
+        let perImage = model.negativeLogLikelihoods(of: images, progressTitle: "exact log-likelihood")
         let nll = perImage.reduce(0, +) / Double(perImage.count)
         let report: [String: Any] = [
             "model": family.rawValue, "log_likelihood": -nll, "nll": nll, "exact": true,
@@ -81,5 +77,15 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
         FileHandle.standardError.write(Data("drew \(count) images in \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n".utf8))
         try Pictures.write(try Pictures.grid(images.reshaped([count, rows * width]), imageRows: rows, imageColumns: width, gridColumns: columns), to: url)
         return url
+    }
+}
+
+extension ExactLikelihoodImageModel {
+    /// Exact −log p(x) of every image of a set, in nats, with a progress bar.
+    func negativeLogLikelihoods(of images: ImageSet, progressTitle: String) -> [Double] {
+        let bar = Progress(title: progressTitle, total: images.count)
+        return negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns, labels: images.labels) { done, _ in
+            bar.update(done: done)
+        }
     }
 }

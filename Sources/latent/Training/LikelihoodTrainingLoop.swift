@@ -45,11 +45,7 @@ struct LikelihoodTrainingLoop<Configuration: ExactLikelihoodConfiguration> {
             "examples": sums.examples, "examples_per_second": sums.examplesPerSecond,
         ]) { $1 })
         let started = Date()
-        let bar = Progress(title: "test NLL", total: testSet.count)
-        let perImage = model.negativeLogLikelihoods(testSet.tensor(), height: testSet.rows, width: testSet.columns,
-                                                    labels: testSet.labels) { done, _ in
-            bar.update(done: done)
-        }
+        let perImage = model.negativeLogLikelihoods(of: testSet, progressTitle: "test NLL")
         let testNLL = perImage.reduce(0, +) / Double(perImage.count)
         let testBits: Double = bitsPerDimension(logLikelihood: -testNLL, dataDimension: testSet.dimension)
         try folder.appendMetrics(common.merging([
