@@ -1,9 +1,10 @@
 import Foundation
 import GenerativeModels
 
-/// The epoch loop every training command shares: a progress bar over each epoch's batches, the
-/// command's own end-of-epoch work, and an atomic checkpoint after every epoch. On Ctrl-C it stops
-/// after the current batch, saves a checkpoint and throws the error that says how to continue.
+/// The epoch loop of every training command: a progress bar over each epoch's batches, the
+/// family's report after each epoch (``EpochReport``), and an atomic checkpoint after every epoch.
+/// On Ctrl-C it stops after the current batch, saves a checkpoint and throws the error that says
+/// how to continue.
 struct EpochRunner<Batch> {
     let training: Trainer<Batch>
     /// The training split, walked by the trainer.
@@ -14,29 +15,27 @@ struct EpochRunner<Batch> {
     /// The `latent train` subcommand (with its flags) that resumes this run.
     let trainCommand: String
 
-    /// Runs the remaining epochs.
-    ///
-    /// - Parameters:
-    ///   - status: the progress bar's figures, read after each batch.
-    ///   - closeEpoch: the command's work after a completed epoch (metrics, pictures), before its
-    ///     checkpoint; given the epoch's number.
-    func run(status: @escaping () -> ProgressStatus, closeEpoch: (_ epoch: Int) throws -> Void) throws {
+    /// Runs the remaining epochs, with `report` telling what the family shows and writes.
+    func run(report: some EpochReport) throws {
+        var report = report
+        TrainingLog.write(report.opening)
         Interruption.install()
         let batchesPerEpoch = training.batchCount(data)
         while training.completedEpochs < epochs {
             let epoch = training.completedEpochs + 1
             let progress = Progress(title: "epoch \(epoch)/\(epochs)", total: batchesPerEpoch)
             let finished = training.trainEpoch(on: data, shouldStop: { Interruption.isRequested }) { done, _ in
-                let figures = status()
+                let figures = report.status(training.running)
                 progress.update(done: done, examplesPerSecond: figures.examplesPerSecond, status: figures.text)
             }
             guard finished else {
                 try saveCheckpoint()
                 throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: trainCommand, folder: folder.url)
             }
-            try closeEpoch(epoch)
+            try report.close(epoch: epoch, sums: training.finishEpoch())
             try saveCheckpoint()
         }
+        TrainingLog.write(report.closing)
     }
 
     func saveCheckpoint() throws {

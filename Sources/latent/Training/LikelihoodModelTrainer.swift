@@ -35,6 +35,8 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
         let model = configuration.makeModel()
         let training = configuration.makeTrainer(model: model)
         try control.prepare(folder, for: training, configuration: configuration)
-        try LikelihoodTrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
+        let report = LikelihoodReport(configuration: configuration, model: model, training: training, splits: splits, folder: folder)
+        try EpochRunner(training: training, data: report.trainingData, folder: folder, epochs: configuration.epochs,
+                        trainCommand: ModelRegistry.trainCommand(configuration)).run(report: report)
     }
 }

@@ -98,6 +98,8 @@ struct ImageModelTrainer {
         }
         let training = configuration.makeTrainer(model: model)
         try control.prepare(folder, for: training, configuration: configuration)
-        try TrainingLoop(configuration: configuration, model: model, training: training, splits: splits, folder: folder).run()
+        let report = ImageModelReport(configuration: configuration, model: model, training: training, splits: splits, folder: folder)
+        try EpochRunner(training: training, data: report.trainingData, folder: folder, epochs: configuration.epochs,
+                        trainCommand: ModelRegistry.trainCommand(configuration)).run(report: report)
     }
 }

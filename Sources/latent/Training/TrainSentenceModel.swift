@@ -147,6 +147,8 @@ struct SentenceModelTrainer {
                 throw CommandError("\(error)")
             }
         }
-        try SentenceTrainingLoop(configuration: configuration, model: model, training: training, data: data, folder: folder).run()
+        let report = SentenceReport(configuration: configuration, model: model, training: training, data: data, folder: folder)
+        try EpochRunner(training: training, data: report.trainingData, folder: folder, epochs: configuration.epochs,
+                        trainCommand: ModelRegistry.trainCommand(configuration)).run(report: report)
     }
 }

@@ -3,39 +3,44 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Runs the epochs of an exact-likelihood image model's training (a PixelCNN, the
-/// independent-pixels baseline): progress, the exact test likelihood after every epoch, metrics,
-/// sample images and an atomic checkpoint after every epoch (and on Ctrl-C).
-struct LikelihoodTrainingLoop<Configuration: ExactLikelihoodConfiguration> {
+/// What an exact-likelihood image model (a PixelCNN, the independent-pixels baseline) reports
+/// while it trains: the training −log p(x) and the exact test likelihood after every epoch, in nats
+/// and bits/dim, and a grid of samples.
+struct LikelihoodReport<Configuration: ExactLikelihoodConfiguration>: EpochReport {
     let configuration: Configuration
     let model: Configuration.Model
     let training: Trainer<ImageBatch>
-    let splits: DataSource.Splits
+    let trainingData: ImageTrainingData
+    let testSet: ImageSet
     let folder: RunFolder
 
-    func run() throws {
-        let pixels = configuration.pixels
-        let trainingData = ImageTrainingData(splits.training, pixels: pixels, batchSize: configuration.batchSize)
-        let testSet = pixels.evaluationSet(splits.test)
-        TrainingLog.write("training \(configuration.summary) with \(model.parameterCount) parameters on \(configuration.data) "
-            + "(\(trainingData.images.count) images, \(pixels.summary)), "
-            + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads")
-        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs,
-                                 trainCommand: ModelRegistry.trainCommand(configuration))
-        try runner.run(status: progressStatus, closeEpoch: { epoch in
-            try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), testSet: testSet)
-            try drawSamples(epoch: epoch, rows: testSet.rows, columns: testSet.columns)
-        })
-        TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+    init(configuration: Configuration, model: Configuration.Model, training: Trainer<ImageBatch>,
+         splits: DataSource.Splits, folder: RunFolder) {
+        (self.configuration, self.model, self.training, self.folder) = (configuration, model, training, folder)
+        trainingData = configuration.trainingData(splits.training)
+        testSet = configuration.pixels.evaluationSet(splits.test)
+    }
+
+    var opening: String {
+        "training \(configuration.summary) with \(model.parameterCount) parameters on \(configuration.data) "
+            + "(\(trainingData.images.count) images, \(configuration.pixels.summary)), "
+            + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads"
+    }
+
+    var closing: String { "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/" }
+
+    /// Metrics and samples of a completed epoch.
+    func close(epoch: Int, sums: RunningSums) throws {
+        try writeEpochRecords(epoch: epoch, sums: sums)
+        try drawSamples(epoch: epoch)
     }
 
     /// The running −log p(x) per image for the progress bar.
-    func progressStatus() -> ProgressStatus {
-        let sums = training.running
-        return .init(examplesPerSecond: sums.examplesPerSecond, text: "NLL \(String(format: "%.2f", sums.mean("nll")))")
+    func status(_ sums: RunningSums) -> ProgressStatus {
+        .init(examplesPerSecond: sums.examplesPerSecond, text: "NLL \(String(format: "%.2f", sums.mean("nll")))")
     }
 
-    func writeEpochRecords(epoch: Int, sums: RunningSums, testSet: ImageSet) throws {
+    func writeEpochRecords(epoch: Int, sums: RunningSums) throws {
         let trainNLL = sums.mean("nll")
         let trainBits: Double = bitsPerDimension(logLikelihood: -trainNLL, dataDimension: testSet.dimension)
         let common: [String: Any] = ["epoch": epoch, "seconds": sums.seconds, "step": training.optimizer.stepCount,
@@ -57,8 +62,9 @@ struct LikelihoodTrainingLoop<Configuration: ExactLikelihoodConfiguration> {
     }
 
     /// 16 images from the model, drawn with the incremental sampler, seeded so epochs compare.
-    func drawSamples(epoch: Int, rows: Int, columns: Int) throws {
-        var generator = RandomGenerator(seed: TrainingLoop.pictureSeed)
+    func drawSamples(epoch: Int) throws {
+        let (rows, columns) = (testSet.rows, testSet.columns)
+        var generator = RandomGenerator(seed: ImageModelReport.pictureSeed)
         let labels = model.isConditional ? (0..<16).map { $0 % model.classes } : nil
         let images = model.sample(count: 16, height: rows, width: columns, labels: labels, using: &generator)
         try Pictures.write(try Pictures.grid(images.reshaped([16, rows * columns]), imageRows: rows, imageColumns: columns, gridColumns: 4),

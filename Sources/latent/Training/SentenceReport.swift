@@ -3,46 +3,57 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Runs the epochs of a sentence model's training: progress, per-epoch validation figures,
-/// metrics, a posterior-collapse warning, and an atomic checkpoint after every epoch (and on Ctrl-C).
-struct SentenceTrainingLoop {
+/// What a sentence VAE or RNN language model reports while it trains: figures per sentence and
+/// per token on the training and validation sentences after every epoch, and a warning when the
+/// posterior collapses.
+struct SentenceReport: EpochReport {
     let configuration: SentenceVAEConfiguration
     let model: SentenceVAE
     let training: Trainer<SentenceBatch>
     let data: EncodedSentences
     let folder: RunFolder
+    /// Consecutive epochs so far whose validation KL stayed below the collapse threshold.
+    private var lowKLEpochs = 0
+
+    init(configuration: SentenceVAEConfiguration, model: SentenceVAE, training: Trainer<SentenceBatch>,
+         data: EncodedSentences, folder: RunFolder) {
+        (self.configuration, self.model, self.training, self.data, self.folder) = (configuration, model, training, data, folder)
+    }
+
+    /// The training sentences as the trainer walks them.
+    var trainingData: SentenceTrainingData { SentenceTrainingData(data.training, batchSize: configuration.batchSize) }
 
     /// Seed of the evaluation noise: every epoch's validation figures use the same ε stream.
     static let evaluationSeed: UInt64 = 0xE7A1
     /// Consecutive epochs of KL below the threshold before the collapse warning.
     static let collapseEpochs = 2
 
-    func run() throws {
-        TrainingLog.write("training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data): "
+    var opening: String {
+        "training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data): "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test sentences, "
             + "vocabulary \(data.vocabulary.count); β \(model.isVariational ? configuration.beta.summary : "none (no latent)"), "
             + "Adam \(configuration.learningRate), clip \(configuration.clipNorm), batch \(configuration.batchSize), "
-            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
-        var lowKLEpochs = 0
-        let runner = EpochRunner(training: training, data: SentenceTrainingData(data.training, batchSize: configuration.batchSize),
-                                 folder: folder, epochs: configuration.epochs, trainCommand: ModelRegistry.trainCommand(configuration))
-        try runner.run(status: progressStatus, closeEpoch: { epoch in
-            let beta = self.beta
-            let validation = try writeEpochRecords(epoch: epoch, sums: training.finishEpoch(), beta: beta)
-            if let validation, model.isVariational {
-                lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
-                if lowKLEpochs >= Self.collapseEpochs { warnOfCollapse(epochs: lowKLEpochs) }
-            }
-        })
-        TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt")
+            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)"
+    }
+
+    var closing: String {
+        "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and \(folder.url.lastPathComponent)/vocabulary.txt"
+    }
+
+    /// Metrics of a completed epoch, and the collapse warning when the validation KL stays low.
+    mutating func close(epoch: Int, sums: RunningSums) throws {
+        let validation = try writeEpochRecords(epoch: epoch, sums: sums, beta: beta)
+        if let validation, model.isVariational {
+            lowKLEpochs = validation.kl < configuration.collapseThreshold ? lowKLEpochs + 1 : 0
+            if lowKLEpochs >= Self.collapseEpochs { warnOfCollapse(epochs: lowKLEpochs) }
+        }
     }
 
     /// β at the current step: 1 for a language model, which has no KL term.
     var beta: Float { model.isVariational ? training.beta : 1 }
 
     /// The running figures per sentence, β and throughput for the progress bar.
-    func progressStatus() -> ProgressStatus {
-        let sums = training.running
+    func status(_ sums: RunningSums) -> ProgressStatus {
         let figures = SentenceFigures(sums)
         return .init(examplesPerSecond: sums.examplesPerSecond,
                      text: "NLL \(String(format: "%.2f", figures.nll)) KL \(String(format: "%.2f", figures.kl)) "

@@ -3,50 +3,52 @@ import Foundation
 import GenerativeModels
 import TensorCore
 
-/// Runs the epochs of an image model's training: progress, per-epoch evaluation, metrics, images and an
-/// atomic checkpoint after every epoch (and on Ctrl-C).
-struct TrainingLoop {
+/// What a VAE, conditional VAE or autoencoder reports while it trains: the objective and its terms
+/// on the training, validation and test images after every epoch, and sample and reconstruction
+/// grids.
+struct ImageModelReport: EpochReport {
     let configuration: VAEConfiguration
     let model: any LatentImageModel
     let training: Trainer<ImageBatch>
-    let splits: DataSource.Splits
+    let trainingData: ImageTrainingData
+    let evaluationSets: [(String, ImageSet)]
     let folder: RunFolder
+
+    init(configuration: VAEConfiguration, model: any LatentImageModel, training: Trainer<ImageBatch>,
+         splits: DataSource.Splits, folder: RunFolder) {
+        let pixels = configuration.pixels
+        (self.configuration, self.model, self.training, self.folder) = (configuration, model, training, folder)
+        trainingData = configuration.trainingData(splits.training)
+        evaluationSets = [("validation", splits.validation.map(pixels.evaluationSet)), ("test", pixels.evaluationSet(splits.test))]
+            .compactMap { name, set in set.map { (name, $0) } }
+    }
 
     /// Seeds of the evaluation noise and of the fixed prior draws in the per-epoch sample grids.
     static let evaluationSeed: UInt64 = 0xE7A1
     static let pictureSeed: UInt64 = 0x5A3B1E
 
-    func run() throws {
-        let pixels = configuration.pixels
-        let trainingData = ImageTrainingData(splits.training, pixels: pixels, batchSize: configuration.batchSize)
-        let evaluationSets = [("validation", splits.validation.map(pixels.evaluationSet)), ("test", pixels.evaluationSet(splits.test))]
-            .compactMap { name, set in set.map { (name, $0) } }
-        TrainingLog.write("training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
-            + "(\(trainingData.images.count) images, \(pixels.summary)), \(configuration.likelihood) likelihood, β \(configuration.beta.summary), "
-            + "\(configuration.optimizer.rawValue) \(configuration.learningRate), batch \(configuration.batchSize), "
-            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)")
-        let runner = EpochRunner(training: training, data: trainingData, folder: folder, epochs: configuration.epochs,
-                                 trainCommand: ModelRegistry.trainCommand(configuration))
-        try runner.run(status: progressStatus, closeEpoch: { epoch in try closeEpoch(epoch, evaluationSets: evaluationSets) })
-        TrainingLog.write("done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/")
+    var opening: String {
+        "training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
+            + "(\(trainingData.images.count) images, \(configuration.pixels.summary)), \(configuration.likelihood) likelihood, "
+            + "β \(configuration.beta.summary), \(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
+            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)"
     }
 
+    var closing: String { "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/" }
+
     /// The running loss per image for the progress bar.
-    func progressStatus() -> ProgressStatus {
-        let sums = training.running
+    func status(_ sums: RunningSums) -> ProgressStatus {
         let loss = sums.mean("reconstruction") + sums.mean("kl")
         return .init(examplesPerSecond: sums.examplesPerSecond, text: "loss \(String(format: "%.2f", loss))")
     }
 
     /// Metrics and pictures of a completed epoch.
-    func closeEpoch(_ epoch: Int, evaluationSets: [(String, ImageSet)]) throws {
-        let beta = training.beta
-        let sums = training.finishEpoch()
-        try writeEpochRecords(epoch: epoch, sums: sums, beta: beta, evaluationSets: evaluationSets)
+    func close(epoch: Int, sums: RunningSums) throws {
+        try writeEpochRecords(epoch: epoch, sums: sums, beta: training.beta)
         try drawPictures(epoch: epoch, testSet: evaluationSets.last!.1)
     }
 
-    func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float, evaluationSets: [(String, ImageSet)]) throws {
+    func writeEpochRecords(epoch: Int, sums: RunningSums, beta: Float) throws {
         let common: [String: Any] = ["epoch": epoch, "beta": Double(beta), "seconds": sums.seconds, "step": training.optimizer.stepCount,
                                      "pixels": configuration.pixels.name, "likelihood": configuration.likelihood.rawValue]
         let trainEstimate = ObjectiveEstimate(reconstruction: sums.mean("reconstruction"),
