@@ -51,6 +51,10 @@ final class BadInputTests: XCTestCase {
             try assertFails(["train", model, "--beta-steps", "0", "--out", out.path], mentioning: ["--beta-steps", "0"])
         }
         try assertFails(["eval", "--importance-samples", "0", out.path], mentioning: ["--importance-samples"])
+        // Free bits need the KL per latent dimension in closed form: a VAE with Gaussian posterior and prior.
+        try assertFails(["train", "autoencoder", "--free-bits", "0.1", "--out", out.path], mentioning: ["--free-bits", "Gaussian"])
+        try assertFails(["train", "vae", "--posterior", "laplace", "--free-bits", "0.1", "--out", out.path], mentioning: ["--free-bits"])
+        try assertFails(["train", "vae", "--free-bits=-1", "--out", out.path], mentioning: ["--free-bits", "-1"])
     }
 
     /// A config.json naming a model family this version does not know: one sentence naming the key and the families.

@@ -50,7 +50,7 @@ extension VAE: LatentImageModel {
     public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
                              using noise: inout RandomGenerator) -> LossBreakdown {
         let loss = loss(batch.pixels, labels: oneHotLabels(batch.labels, rows: 0..<batch.count), samples: objective.samples,
-                        beta: objective.kl.beta(atStep: step), using: &noise)
+                        beta: objective.kl.beta(atStep: step), freeBits: objective.kl.freeBits, using: &noise)
         return LossBreakdown(total: loss.total, terms: [("reconstruction", loss.reconstruction), ("kl", loss.kl)])
     }
 

@@ -102,7 +102,11 @@ public final class VAE: Module {
 
     /// The SGVB estimate of the negative ELBO for a batch x [N, D] (labels [N, C] for a conditional
     /// model), with `samples` (L) draws of z per example and KL weight β. Figures are nats per example.
-    public func loss(_ x: Tensor, labels: Tensor? = nil, samples: Int = 1, beta: Float = 1,
+    ///
+    /// With `freeBits` λ > 0 the KL part of the objective is Σ_d max(λ, mean KL_d) (``KLTerm``); the
+    /// reported KL stays the true one. Free bits need the KL per latent dimension in closed form,
+    /// which the Gaussian posterior has against the Gaussian prior (``supportsFreeBits``).
+    public func loss(_ x: Tensor, labels: Tensor? = nil, samples: Int = 1, beta: Float = 1, freeBits: Float = 0,
                      using generator: inout RandomGenerator) -> VAELoss {
         precondition(x.rank == 2 && x.shape[1] == dataDimension, "VAE.loss: batch \(x.shape) does not match data dimension \(dataDimension)")
         let posterior = encode(x, labels: labels)
@@ -118,8 +122,17 @@ public final class VAE: Module {
         }
         let meanReconstruction = reconstruction! / Float(samples)
         let kl = sampledKL.map { $0 / Float(samples) } ?? posterior.analyticKLDivergence(toStandard: prior.family)!.mean()
-        return VAELoss(reconstruction: meanReconstruction, kl: kl, beta: beta)
+        guard freeBits > 0 else { return VAELoss(reconstruction: meanReconstruction, kl: kl, beta: beta) }
+        guard supportsFreeBits, let gaussian = posterior as? DiagonalGaussian else {
+            preconditionFailure("VAE.loss: free bits need a Gaussian posterior and prior, not \(posteriorFamily) and \(prior.family)")
+        }
+        let penalty = KLTerm(freeBits: freeBits).penalty(perDimension: gaussian.klDivergencePerDimensionFromStandardNormal())
+        return VAELoss(reconstruction: meanReconstruction, kl: kl, beta: beta, klPenalty: penalty)
     }
+
+    /// Whether free bits apply: the Gaussian posterior against the Gaussian prior, whose KL per
+    /// latent dimension has a closed form.
+    public var supportsFreeBits: Bool { posteriorFamily == .gaussian && prior.family == .gaussian }
 }
 
 /// The parts of a VAE objective for one batch, each a scalar in nats per example.
@@ -130,9 +143,18 @@ public struct VAELoss {
     public let kl: Tensor
     /// The weight on the KL term.
     public let beta: Float
+    /// What β weighs in the objective: the KL itself, or its free-bits form.
+    public let klPenalty: Tensor
 
-    /// reconstruction + β·KL: what training minimizes.
-    public var total: Tensor { reconstruction + kl * beta }
+    public init(reconstruction: Tensor, kl: Tensor, beta: Float, klPenalty: Tensor? = nil) {
+        self.reconstruction = reconstruction
+        self.kl = kl
+        self.beta = beta
+        self.klPenalty = klPenalty ?? kl
+    }
+
+    /// reconstruction + β·(KL or its free-bits form): what training minimizes.
+    public var total: Tensor { reconstruction + klPenalty * beta }
     /// The ELBO (β = 1), a negative number: −(reconstruction + KL).
     public var elbo: Float { -(reconstruction.scalar + kl.scalar) }
 }

@@ -42,6 +42,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     /// L, the samples of z per example in the SGVB estimator.
     public var samples = 1
     public var beta: BetaSchedule = .constant(1)
+    /// Free bits λ in nats per latent dimension (``KLTerm``); nil or 0 for none. Absent (nil) in
+    /// configs written before image models had them.
+    public var freeBits: Float?
     public var optimizer = OptimizerKind.adam
     public var learningRate: Float = 1e-3
     public var momentum: Float = 0
@@ -93,6 +96,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     ///   `ConfigurationError.unknown` for a family that is not an image model with a latent code.
     public func makeModel() throws -> any LatentImageModel {
         var generator = RandomGenerator(seed: seed)
+        if let freeBits, freeBits > 0, model != .vae || (posterior, prior) != (.gaussian, .gaussian) {
+            throw ConfigurationError.inconsistent(reason: "free_bits needs a VAE with a Gaussian posterior and prior")
+        }
         switch model {
         case .vae:
             return try VAE(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
@@ -124,7 +130,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         func trainer(_ model: some LatentImageModel) -> Trainer<ImageBatch> {
             Trainer(model: model, optimizer: makeOptimizer(for: model),
                     settings: TrainerSettings(modelName: self.model.rawValue, seed: seed,
-                                              objective: TrainingObjective(kl: KLTerm(schedule: beta), samples: samples)))
+                                              objective: TrainingObjective(kl: KLTerm(schedule: beta, freeBits: freeBits ?? 0), samples: samples)))
         }
         return trainer(model)
     }

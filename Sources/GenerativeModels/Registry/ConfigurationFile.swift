@@ -22,11 +22,13 @@ public enum ConfigurationError: Error, CustomStringConvertible {
     case unreadable(path: String)
     case invalid(path: String, reason: String)
     case unknown(key: String, value: String, allowed: [String])
+    case inconsistent(reason: String)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "Cannot read the run configuration \(path)."
         case .invalid(let path, let reason): "The run configuration \(path) is not valid: \(reason)."
+        case .inconsistent(let reason): "The run configuration is inconsistent: \(reason)."
         case .unknown(let key, let value, let allowed):
             "The run configuration names an unknown \(key) '\(value)'; it must be one of \(allowed.joined(separator: ", "))."
         }

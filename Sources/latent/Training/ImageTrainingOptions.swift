@@ -27,6 +27,7 @@ struct ImageTrainingOptions: ParsableArguments {
     @Option(help: "constant, linear, sigmoid or cyclical.") var betaSchedule = "constant"
     @Option(help: "Steps of the β warm-up (linear), midpoint (sigmoid) or period (cyclical).") var betaSteps = 1000
     @Option(help: "Slope of the sigmoid β schedule.") var betaSlope: Float = 0.0025
+    @Option(help: "Free bits λ, nats per latent dimension (0: off); for a VAE with Gaussian posterior and prior.") var freeBits: Float = 0
     @Option(help: "adam, adamw, adagrad or sgd.") var optimizer = "adam"
     @Option(help: "Learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Momentum for sgd.") var momentum: Float = 0
@@ -82,6 +83,13 @@ struct ImageTrainingOptions: ParsableArguments {
         guard samples >= 1 else { throw CommandError("--samples must be at least 1, not \(samples).") }
         configuration.samples = samples
         configuration.beta = try .fromFlags(maximum: beta, schedule: betaSchedule, steps: betaSteps, slope: betaSlope)
+        guard freeBits >= 0 else { throw CommandError("--free-bits must not be negative, not \(freeBits).") }
+        if freeBits > 0 {
+            guard configuration.model == .vae, (configuration.posterior, configuration.prior) == (.gaussian, .gaussian) else {
+                throw CommandError("--free-bits needs a VAE with a Gaussian posterior and prior, whose KL per latent dimension has a closed form.")
+            }
+            configuration.freeBits = freeBits
+        }
         guard let optimizerKind = OptimizerKind(rawValue: optimizer) else {
             throw CommandError("--optimizer must be \(OptimizerKind.allowedNames), not '\(optimizer)'.")
         }
