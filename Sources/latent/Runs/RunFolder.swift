@@ -22,10 +22,42 @@ struct RunFolder {
 
     var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
 
-    /// Whether the folder exists and holds anything.
-    var isNonEmpty: Bool {
-        ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).isEmpty == false
+    /// What the folder holds, the run lock aside.
+    var entries: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { $0 != RunLock.fileName }
     }
+
+    /// The files a training writes into its run folder. A folder that holds only these and no
+    /// checkpoint is an unborn run: its training ended before the first checkpoint.
+    static let runFiles: Set<String> = ["config.json", "metrics.jsonl", "images", "vocabulary.txt", "eval.json"]
+
+    /// Whether the folder holds a run that never wrote a checkpoint, and nothing else.
+    var isUnborn: Bool {
+        !FileManager.default.fileExists(atPath: checkpoint.path)
+            && entries.allSatisfy { Self.runFiles.contains($0) || Self.isTemporary($0) }
+    }
+
+    /// Empties an unborn run folder (the lock stays), so a new training can start in it.
+    func clearUnbornRun() throws {
+        for entry in entries {
+            do { try FileManager.default.removeItem(at: url.appendingPathComponent(entry)) } catch {
+                throw CommandError("Cannot clear the unborn run in \(url.path): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Removes the temporary files that an interrupted atomic write leaves (`.NAME.UUID.tmp`),
+    /// here and in images/.
+    func removeTemporaryFiles() {
+        for directory in [url, images] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            for name in names where Self.isTemporary(name) {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
+    }
+
+    static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.hasSuffix(".tmp") }
 
     /// Creates the folder, and images/ inside it for the models that draw pictures.
     func create(withImages: Bool = true) throws {

@@ -13,6 +13,11 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
 
     func run() throws {
         let folder = RunFolder(control.out)
+        try control.whileHoldingRunFolder(folder) { try train(in: folder) }
+    }
+
+    /// Trains in `folder`, which this process holds.
+    func train(in folder: RunFolder) throws {
         var configuration: Configuration
         if control.resume {
             configuration = try folder.readConfiguration(Configuration.self)

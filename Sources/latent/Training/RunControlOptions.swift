@@ -25,11 +25,35 @@ struct RunControlOptions: ParsableArguments {
         if let newThreads = self.threads { threads = newThreads }
     }
 
-    /// Refuses to start a new run in a folder that already holds something.
+    /// Runs `body` (a whole training) while this process holds the run folder's lock
+    /// (``RunLock``), after removing what interrupted writes left in the folder. A new run's folder
+    /// is created first, and removed again if `body` fails before writing anything into it; a
+    /// resumed run's folder must exist (when it does not, `body` reports that in its own words).
+    func whileHoldingRunFolder(_ folder: RunFolder, _ body: () throws -> Void) throws {
+        if resume, !folder.exists { return try body() }
+        let created = !folder.exists
+        do { try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true) } catch {
+            throw CommandError("Cannot create the run folder \(out): \(error.localizedDescription)")
+        }
+        do {
+            let lock = try RunLock(folder)
+            folder.removeTemporaryFiles()
+            try withExtendedLifetime(lock) { try body() }
+        } catch {
+            if created, folder.entries.isEmpty { try? FileManager.default.removeItem(at: folder.url) }
+            throw error
+        }
+    }
+
+    /// Refuses to start a new run in a folder that already holds a run or other files; an unborn
+    /// run (stopped before its first checkpoint) is cleared and started afresh.
     func checkNewRunFolder(_ folder: RunFolder) throws {
-        if folder.isNonEmpty {
+        guard !folder.entries.isEmpty else { return }
+        guard folder.isUnborn else {
             throw CommandError("Run folder \(out) already exists; pass --resume to continue it, or choose another --out.")
         }
+        try folder.clearUnbornRun()
+        TrainingLog.write("\(out) held a run stopped before its first checkpoint; starting it afresh.")
     }
 
     /// Refuses to resume a folder without a checkpoint.
@@ -42,7 +66,9 @@ struct RunControlOptions: ParsableArguments {
     /// Makes the run folder ready for `trainer`, the same way for every model: a resumed run's
     /// trainer is restored from its checkpoint and the metrics of the epochs it trains again are
     /// dropped; a new run's folder is created (with images/ for models that draw) and gets its
-    /// `newRunFiles`. Then config.json is written, which records a new --epochs or --threads.
+    /// `newRunFiles`. Then config.json is written, which records a new --epochs or --threads, and
+    /// a new run writes its first checkpoint before its first batch: from then on the folder can
+    /// be resumed, whenever the training stops.
     func prepare<Batch>(_ folder: RunFolder, for trainer: Trainer<Batch>, configuration: some Encodable, withImages: Bool = true,
                         newRunFiles: () throws -> Void = {}) throws {
         if resume {
@@ -54,5 +80,10 @@ struct RunControlOptions: ParsableArguments {
             try newRunFiles()
         }
         try folder.write(configuration)
+        if !resume {
+            do { try trainer.saveCheckpoint(to: folder.checkpoint) } catch {
+                throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
+            }
+        }
     }
 }

@@ -66,8 +66,13 @@ struct ImageModelTrainer {
     let base: VAEConfiguration
 
     func run() throws {
+        let folder = RunFolder(options.run.out)
+        try options.run.whileHoldingRunFolder(folder) { try train(in: folder) }
+    }
+
+    /// Trains in `folder`, which this process holds.
+    func train(in folder: RunFolder) throws {
         let control = options.run
-        let folder = RunFolder(control.out)
         var configuration = try control.resume ? folder.readConfiguration() : options.configuration(from: base)
         if control.resume {
             control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)

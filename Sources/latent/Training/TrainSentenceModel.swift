@@ -119,8 +119,13 @@ struct SentenceModelTrainer {
     let model: ModelFamily
 
     func run() throws {
+        let folder = RunFolder(options.run.out)
+        try options.run.whileHoldingRunFolder(folder) { try train(in: folder) }
+    }
+
+    /// Trains in `folder`, which this process holds.
+    func train(in folder: RunFolder) throws {
         let control = options.run
-        let folder = RunFolder(control.out)
         var configuration: SentenceVAEConfiguration
         var vocabulary: Vocabulary?
         if control.resume {
