@@ -86,7 +86,7 @@ final class BadInputTests: XCTestCase {
         folders.append(data)
         let run = try temporaryFolder().appendingPathComponent("run")
         let trained = try CLIHarness.run(["train", "vae", "--data", data.path, "--hidden", "16", "--latent", "2", "--epochs", "1",
-                                          "--threads", "1", "--out", run.path])
+                                          "--batch-size", "50", "--threads", "1", "--out", run.path])
         XCTAssertEqual(trained.status, 0, trained.errors)
         let checkpoint = run.appendingPathComponent("checkpoint.safetensors")
         let corrupt = try Data(contentsOf: checkpoint).prefix(200)

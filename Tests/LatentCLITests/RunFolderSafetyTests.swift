@@ -77,4 +77,25 @@ final class RunFolderSafetyTests: XCTestCase {
         CLIHarness.assertRefused(try CLIHarness.run(arguments(out: run, epochs: 1) + ["--optimizer", "lbfgs"]), mentioning: ["--optimizer"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.path))
     }
+
+    /// config.json records --data as an absolute path, so a run opens from any directory; an older
+    /// run's relative path is found beside the run folder.
+    func testDataPathsOpenFromAnyDirectory() throws {
+        let dataName = data.lastPathComponent
+        let parent = data.deletingLastPathComponent()
+        let run = parent.appendingPathComponent("run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLIHarness.run(["train", "vae", "--data", dataName, "--hidden", "8", "--latent", "2", "--epochs", "1",
+                                          "--threads", "1", "--out", run.lastPathComponent], in: parent)
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        let configurationURL = run.appendingPathComponent("config.json")
+        var configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: configurationURL)) as! [String: Any]
+        XCTAssertEqual(configuration["data"] as? String, data.standardizedFileURL.path)
+        XCTAssertEqual(try CLIHarness.run(["eval", run.path, "--importance-samples", "2"], in: workspace).status, 0)
+        // As the first release wrote it: the path as typed, relative to where the run was started.
+        configuration["data"] = dataName
+        try JSONSerialization.data(withJSONObject: configuration).write(to: configurationURL)
+        let evaluation = try CLIHarness.run(["eval", run.path, "--importance-samples", "2"], in: workspace)
+        XCTAssertEqual(evaluation.status, 0, evaluation.errors)
+    }
 }

@@ -27,3 +27,21 @@ enum DataSource {
         return Splits(training: rest, validation: validation, test: test)
     }
 }
+
+extension DataSource.Splits {
+    /// Checks what a new run needs of the splits before it starts: batches no larger than the
+    /// training split, and for a conditional model, labels of every split inside the classes of
+    /// the training labels (a test label beyond them would otherwise stop the run at its first
+    /// evaluation).
+    func checkForTraining(batchSize: Int, conditionalClasses classes: Int?, data: String) throws {
+        guard batchSize <= training.count else {
+            throw CommandError("--batch-size \(batchSize) is larger than the \(training.count) training images of \(data).")
+        }
+        guard let classes else { return }
+        for (name, split) in [("validation", validation), ("test", test)] {
+            if let label = split?.labels.first(where: { $0 < 0 || $0 >= classes }) {
+                throw CommandError("--data \(data): a \(name) label is \(label), outside the \(classes) classes of the training labels.")
+            }
+        }
+    }
+}

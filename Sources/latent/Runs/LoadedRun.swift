@@ -75,4 +75,8 @@ struct RunOptions: ParsableArguments {
     @Argument(help: "The run folder.") var run: String
     @Option(help: "Threads (default: the run's).") var threads: Int?
     @Option(help: "Random seed for sampling.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
+    }
 }

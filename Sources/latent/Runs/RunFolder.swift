@@ -84,7 +84,10 @@ struct RunFolder {
         let family = try family()
         let expected = Configuration().model
         guard family == expected else { throw CommandError("\(url.path) holds a '\(family.rawValue)' run, not a '\(expected.rawValue)' run.") }
-        do { return try Configuration.read(from: configuration) } catch { throw CommandError("\(error)") }
+        var read: Configuration
+        do { read = try Configuration.read(from: configuration) } catch { throw CommandError("\(error)") }
+        read.data = DataPath.resolved(read.data, runFolder: url)
+        return read
     }
 
     /// The run's configuration, with a clear error when the folder is not a run of an image model
@@ -94,10 +97,11 @@ struct RunFolder {
         guard FileManager.default.fileExists(atPath: configuration.path) else {
             throw CommandError("\(url.path) is not a run folder: it has no config.json.")
         }
-        let configuration: VAEConfiguration
+        var configuration: VAEConfiguration
         do { configuration = try VAEConfiguration.read(from: self.configuration) } catch {
             throw CommandError("\(error)")
         }
+        configuration.data = DataPath.resolved(configuration.data, runFolder: url)
         guard [.vae, .autoencoder].contains(configuration.model) else {
             throw CommandError("\(url.path) holds a '\(configuration.model.rawValue)' run, which this command does not handle.")
         }

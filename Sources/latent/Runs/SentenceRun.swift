@@ -16,7 +16,12 @@ struct SentenceRunFiles {
         guard FileManager.default.fileExists(atPath: folder.configuration.path) else {
             throw CommandError("\(folder.url.path) is not a run folder: it has no config.json.")
         }
-        do { configuration = try SentenceVAEConfiguration.read(from: folder.configuration) } catch { throw CommandError("\(error)") }
+        var read: SentenceVAEConfiguration
+        do { read = try SentenceVAEConfiguration.read(from: folder.configuration) } catch { throw CommandError("\(error)") }
+        read.data = DataPath.resolved(read.data, runFolder: folder.url)
+        read.validationFile = read.validationFile.map { DataPath.resolved($0, runFolder: folder.url) }
+        read.testFile = read.testFile.map { DataPath.resolved($0, runFolder: folder.url) }
+        configuration = read
         guard configuration.model.dataKind == .text else {
             throw CommandError("\(folder.url.path) holds a '\(configuration.model.rawValue)' run, not a run of a text model.")
         }

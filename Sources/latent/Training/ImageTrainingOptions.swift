@@ -38,7 +38,10 @@ struct ImageTrainingOptions: ParsableArguments {
     /// `base` (the model family, architecture and conditioning) completed by the flags, each checked.
     func configuration(from base: VAEConfiguration) throws -> VAEConfiguration {
         var configuration = base
-        configuration.data = data
+        configuration.data = DataPath.stored(data)
+        guard threshold.isFinite, threshold > 0, threshold < 1 else {
+            throw CommandError("--threshold must lie between 0 and 1, not \(threshold).")
+        }
         guard let pixelHandling = PixelHandling(name: pixels, threshold: threshold) else {
             throw CommandError("--pixels must be continuous, static or dynamic, not '\(pixels)'.")
         }
@@ -108,7 +111,7 @@ struct ImageTrainingOptions: ParsableArguments {
 
     /// A comma-separated list of positive integers.
     static func positiveList(_ text: String, flag: String, example: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw CommandError("\(flag) must list positive integers separated by commas, like \(example), not '\(text)'.")
         }

@@ -28,15 +28,19 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
             try control.checkNewRunFolder(folder)
             configuration = try makeConfiguration()
         }
+        try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, seed: configuration.seed)
         if !control.resume {
             (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
             if conditional { configuration.classes = splits.training.classCount }
+            try splits.checkForTraining(batchSize: configuration.batchSize, conditionalClasses: conditional ? configuration.classes : nil,
+                                        data: configuration.data)
             if !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
                 throw CommandError("--data \(configuration.data) has values outside [0, 1], which \(configuration.summary) cannot model.")
             }
         }
+        try configuration.checkFlags()   // with the image size and classes the data gave
         let model = configuration.makeModel()
         let training = configuration.makeTrainer(model: model)
         try control.prepare(folder, for: training, configuration: configuration)

@@ -11,7 +11,7 @@ struct PixelDataOptions: ParsableArguments {
 
     /// Writes the data, pixel handling and output distribution into `configuration`, each flag checked.
     func apply(to configuration: inout some ExactLikelihoodConfiguration) throws {
-        configuration.data = data
+        configuration.data = DataPath.stored(data)
         guard let outputKind = PixelOutputKind(rawValue: output) else {
             throw CommandError("--output must be \(PixelOutputKind.allowedNames), not '\(output)'.")
         }

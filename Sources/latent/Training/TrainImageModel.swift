@@ -83,6 +83,7 @@ struct ImageModelTrainer {
         } else {
             try control.checkNewRunFolder(folder)
         }
+        try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
         if configuration.likelihood == .bernoulli, !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
@@ -96,7 +97,10 @@ struct ImageModelTrainer {
                     throw CommandError("--conditional needs labels of at least two classes, but \(configuration.data) has \(configuration.classCount).")
                 }
             }
+            try splits.checkForTraining(batchSize: configuration.batchSize,
+                                        conditionalClasses: configuration.conditional ? configuration.classCount : nil, data: configuration.data)
         }
+        try configuration.checkFlags()   // with the image size and classes the data gave
         let model: any LatentImageModel
         do { model = try configuration.makeModel() } catch {
             throw CommandError("--data \(configuration.data): \(error)")

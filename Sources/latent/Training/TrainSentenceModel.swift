@@ -40,12 +40,12 @@ struct SentenceTrainingOptions: ParsableArguments {
     func configuration(model: ModelFamily) throws -> SentenceVAEConfiguration {
         var configuration = SentenceVAEConfiguration()
         configuration.model = model
-        configuration.data = data
+        configuration.data = DataPath.stored(data)
         if data == "fortunes", valid != nil || test != nil {
             throw CommandError("--valid and --test go with a text file as --data; the fortunes corpus has its own splits.")
         }
         if test != nil, valid == nil { throw CommandError("--test needs --valid as well (or neither, to carve both out of --data).") }
-        (configuration.validationFile, configuration.testFile) = (valid, test)
+        (configuration.validationFile, configuration.testFile) = (valid.map(DataPath.stored), test.map(DataPath.stored))
         guard let splittingRule = SentenceSplitting(rawValue: splitting) else {
             throw CommandError("--splitting must be \(SentenceSplitting.allowedNames), not '\(splitting)'.")
         }
@@ -140,6 +140,7 @@ struct SentenceModelTrainer {
             configuration = try options.configuration(model: model)
             try control.checkNewRunFolder(folder)
         }
+        try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
         let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
         let model: SentenceVAE

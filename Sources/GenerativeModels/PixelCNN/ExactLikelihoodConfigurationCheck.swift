@@ -1,0 +1,28 @@
+extension PixelCNNConfiguration: CheckedConfiguration {
+    public func check() throws {
+        let check = ConfigurationCheck()
+        try checkData(check)
+        try check.integer(channels, key: "channels", flag: "--channels", in: 1...4096)
+        try check.integer(residualBlocks, key: "residual_blocks", flag: "--blocks", in: 1...256)
+        try check.integer(firstKernelSize, key: "first_kernel_size", flag: "--first-kernel", in: 1...63)
+        try check.integer(hiddenKernelSize, key: "hidden_kernel_size", flag: "--kernel", in: 1...63)
+        try check.integer(classes, key: "classes", flag: "--conditional", in: 0...(1 << 16))
+    }
+}
+
+extension IndependentPixelsConfiguration: CheckedConfiguration {
+    public func check() throws {
+        let check = ConfigurationCheck()
+        try checkData(check)
+        try check.integer(classes, key: "classes", flag: "--data", in: 0...0)
+    }
+}
+
+extension ExactLikelihoodConfiguration {
+    /// The checks every exact-likelihood configuration shares: image size, levels, training.
+    func checkData(_ check: ConfigurationCheck) throws {
+        try check.imageSize(height: imageHeight, width: imageWidth)
+        try check.integer(levels, key: "levels", flag: "--levels", in: 2...256)
+        try check.training(batchSize: batchSize, epochs: epochs, threads: threads, learningRate: learningRate)
+    }
+}

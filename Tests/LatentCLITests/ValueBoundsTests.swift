@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Every value from a flag or a config.json is checked where it enters, with one sentence naming
+/// the flag or the key, before anything is allocated or trained; none of these crash.
+final class ValueBoundsTests: XCTestCase {
+    var data: URL!
+    var workspace: URL!
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
+        data = try CLIHarness.smallFashionMNIST(train: 600, test: 50)
+        workspace = try CLIHarness.temporaryFolder()
+    }
+
+    override func tearDownWithError() throws {
+        for url in [data, workspace].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
+    }
+
+    func train(_ extra: [String]) throws -> CLIHarness.Result {
+        try CLIHarness.run(["train", "vae", "--data", data.path, "--hidden", "8", "--latent", "2", "--epochs", "1", "--threads", "1",
+                            "--out", workspace.appendingPathComponent("run-\(UUID().uuidString)").path] + extra)
+    }
+
+    func testFlagsOutOfBounds() throws {
+        CLIHarness.assertRefused(try train(["--latent", "100000000"]), mentioning: ["--latent", "100000000"])
+        CLIHarness.assertRefused(try train(["--hidden", "16,,16"]), mentioning: ["--hidden"])
+        CLIHarness.assertRefused(try train(["--threshold", "nan", "--pixels", "static"]), mentioning: ["--threshold"])
+        CLIHarness.assertRefused(try train(["--learning-rate", "inf"]), mentioning: ["--learning-rate"])
+        CLIHarness.assertRefused(try train(["--optimizer", "sgd", "--momentum", "nan"]), mentioning: ["--momentum"])
+        CLIHarness.assertRefused(try train(["--epochs", "1000000000"]), mentioning: ["--epochs"])
+        CLIHarness.assertRefused(try train(["--batch-size", "1000"]), mentioning: ["--batch-size", "600"])
+        CLIHarness.assertRefused(try CLIHarness.run(["train", "pixelcnn", "--data", data.path, "--channels", "100000",
+                                                     "--out", workspace.appendingPathComponent("p").path]), mentioning: ["--channels"])
+    }
+
+    func testThreadCountsOfEveryCommand() throws {
+        let run = workspace.appendingPathComponent("run")
+        XCTAssertEqual(try CLIHarness.run(["train", "vae", "--data", data.path, "--hidden", "8", "--latent", "2", "--epochs", "1",
+                                           "--threads", "1", "--out", run.path]).status, 0)
+        CLIHarness.assertRefused(try CLIHarness.run(["eval", run.path, "--threads", "0"]), mentioning: ["--threads"])
+        CLIHarness.assertRefused(try CLIHarness.run(["sample", run.path, "--threads", "0"]), mentioning: ["--threads"])
+        // The same values in a config.json: named by their key, and the run folder left as it was.
+        let configuration = run.appendingPathComponent("config.json")
+        let original = try Data(contentsOf: configuration)
+        for (key, value) in [("threads", 0), ("latent_dimension", 0), ("image_height", 1 << 30), ("batch_size", -3)] {
+            var object = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+            object[key] = value
+            try JSONSerialization.data(withJSONObject: object).write(to: configuration)
+            CLIHarness.assertRefused(try CLIHarness.run(["eval", run.path]), mentioning: ["config.json", key])
+            CLIHarness.assertRefused(try CLIHarness.run(["train", "vae", "--out", run.path, "--resume", "--epochs", "2"]),
+                                     mentioning: ["config.json", key])
+        }
+        try original.write(to: configuration)
+        XCTAssertEqual(try CLIHarness.run(["eval", run.path, "--importance-samples", "2"]).status, 0)
+    }
+
+    /// A conditional model whose test labels go beyond the training labels' classes is refused
+    /// before training, not at the end of its first epoch.
+    func testLabelsOutsideTheTrainingClassesAreRefusedBeforeTraining() throws {
+        let labels = data.appendingPathComponent("train-labels-idx1-ubyte")
+        var bytes = try Data(contentsOf: labels)
+        for index in 8..<bytes.count { bytes[index] = bytes[index] % 5 }   // training classes 0–4; test keeps 0–9
+        try bytes.write(to: labels)
+        let result = try CLIHarness.run(["train", "conv-vae", "--conditional", "--data", data.path, "--epochs", "1", "--threads", "1",
+                                         "--out", workspace.appendingPathComponent("c").path])
+        CLIHarness.assertRefused(result, mentioning: ["test label", "5 classes"])
+        XCTAssertFalse(result.errors.contains("epoch 1"), "refused before training: \(result.errors)")
+    }
+}
