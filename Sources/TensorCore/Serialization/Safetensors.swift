@@ -173,6 +173,7 @@ public struct SafetensorsFile {
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
                 throw SafetensorsError.writeFailed(path: url.path, reason: "cannot create a temporary file in its directory")
             }
+            PauseHook.reach("safetensors-temporary-created")
             let handle = try FileHandle(forWritingTo: temporary)
             do {
                 try handle.write(contentsOf: data)
@@ -182,9 +183,11 @@ public struct SafetensorsFile {
                 throw error
             }
             try handle.close()
+            PauseHook.reach("safetensors-temporary-written")
             guard rename(temporary.path, url.path) == 0 else {
                 throw SafetensorsError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
             }
+            PauseHook.reach("safetensors-renamed")
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             if let error = error as? SafetensorsError { throw error }

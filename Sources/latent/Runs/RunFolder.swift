@@ -1,5 +1,6 @@
 import Foundation
 import GenerativeModels
+import TensorCore
 
 /// The files of one run: config.json, checkpoint.safetensors, metrics.jsonl and images/.
 struct RunFolder {
@@ -115,6 +116,7 @@ struct RunFolder {
 
     /// Appends one JSON object as a line of metrics.jsonl.
     func appendMetrics(_ record: [String: Any]) throws {
+        defer { PauseHook.reach("metrics-appended") }
         let line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8)
         if let handle = try? FileHandle(forWritingTo: metrics) {
             defer { try? handle.close() }
