@@ -30,6 +30,8 @@ final class ValueBoundsTests: XCTestCase {
         CLIHarness.assertRefused(try train(["--optimizer", "sgd", "--momentum", "nan"]), mentioning: ["--momentum"])
         CLIHarness.assertRefused(try train(["--epochs", "1000000000"]), mentioning: ["--epochs"])
         CLIHarness.assertRefused(try train(["--batch-size", "1000"]), mentioning: ["--batch-size", "600"])
+        // Within each flag's bounds, but more memory than the machine has: refused before anything is allocated.
+        CLIHarness.assertRefused(try train(["--hidden", "60000,60000"]), mentioning: ["memory", "--hidden"])
         CLIHarness.assertRefused(try CLIHarness.run(["train", "pixelcnn", "--data", data.path, "--channels", "100000",
                                                      "--out", workspace.appendingPathComponent("p").path]), mentioning: ["--channels"])
     }
@@ -40,6 +42,7 @@ final class ValueBoundsTests: XCTestCase {
                                            "--threads", "1", "--out", run.path]).status, 0)
         CLIHarness.assertRefused(try CLIHarness.run(["eval", run.path, "--threads", "0"]), mentioning: ["--threads"])
         CLIHarness.assertRefused(try CLIHarness.run(["sample", run.path, "--threads", "0"]), mentioning: ["--threads"])
+        CLIHarness.assertRefused(try CLIHarness.run(["sample", run.path, "--count", "100000000000"]), mentioning: ["memory", "--count"])
         // The same values in a config.json: named by their key, and the run folder left as it was.
         let configuration = run.appendingPathComponent("config.json")
         let original = try Data(contentsOf: configuration)

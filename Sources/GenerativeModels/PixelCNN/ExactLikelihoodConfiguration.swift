@@ -32,6 +32,11 @@ public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, Chec
     /// A short description for logs, without the parameter count.
     var summary: String { get }
 
+    /// Bytes a training needs (``MemoryEstimate``).
+    var estimatedTrainingBytes: Int { get }
+    /// Bytes drawing `count` images needs.
+    func estimatedSamplingBytes(count: Int) -> Int
+
     /// A new, randomly initialized model (seeded by `seed`).
     func makeModel() -> Model
     /// The one trainer for `model`.

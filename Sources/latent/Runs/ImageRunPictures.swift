@@ -9,6 +9,7 @@ extension LoadedRun: SamplingRun, ReconstructingRun {
     /// Draws from the prior p(z) (one row per class for a conditional model without `label`).
     func sample(count: Int, columns: Int, label: Int?, seed: UInt64, out: String?) throws -> URL {
         let vae = try variational(for: "latent sample")
+        try MemoryBudget.check(configuration.estimatedSamplingBytes(count: count), for: "Drawing \(count) images", remedy: "ask for fewer with --count")
         try checkLabel(label)
         var labels: [Int]?
         if model.classCount > 0 {

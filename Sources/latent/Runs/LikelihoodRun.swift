@@ -68,6 +68,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
 
     /// `latent sample`: images drawn pixel by pixel with the incremental sampler.
     func sample(count: Int, columns: Int, label: Int?, seed: UInt64, out: String?) throws -> URL {
+        try MemoryBudget.check(configuration.estimatedSamplingBytes(count: count), for: "Drawing \(count) images", remedy: "ask for fewer with --count")
         let url = try folder.picture(out, default: label.map { "samples-label-\($0).png" } ?? "samples.png")
         let labels = try labels(label, count: count)
         var generator = RandomGenerator(seed: seed)

@@ -7,6 +7,8 @@ import TensorCore
 extension LikelihoodRun: CompletingRun where Configuration == PixelCNNConfiguration {
     func complete(count: Int, samples: Int, rows: Int?, seed: UInt64, out: String?) throws -> URL {
         let (height, width) = (configuration.imageHeight, configuration.imageWidth)
+        try MemoryBudget.check(configuration.estimatedSamplingBytes(count: count * samples), for: "Drawing \(count * samples) completions",
+                               remedy: "ask for fewer with --count or --samples")
         let given = rows ?? height / 2
         guard given >= 0 && given <= height else { throw CommandError("--rows must be from 0 to \(height), not \(given).") }
         let test = try testImages(limit: count)

@@ -41,6 +41,8 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
             }
         }
         try configuration.checkFlags()   // with the image size and classes the data gave
+        try MemoryBudget.check(configuration.estimatedTrainingBytes, for: "Training \(configuration.summary) at batch \(configuration.batchSize)",
+                               remedy: "choose fewer --channels or --blocks, or a smaller --batch-size")
         let model = configuration.makeModel()
         let training = configuration.makeTrainer(model: model)
         try control.prepare(folder, for: training, configuration: configuration)

@@ -101,6 +101,8 @@ struct ImageModelTrainer {
                                         conditionalClasses: configuration.conditional ? configuration.classCount : nil, data: configuration.data)
         }
         try configuration.checkFlags()   // with the image size and classes the data gave
+        try MemoryBudget.check(configuration.estimatedTrainingBytes, for: "Training \(configuration.summary) at batch \(configuration.batchSize)",
+                               remedy: "choose smaller --hidden, --channels, --latent or --batch-size")
         let model: any LatentImageModel
         do { model = try configuration.makeModel() } catch {
             throw CommandError("--data \(configuration.data): \(error)")

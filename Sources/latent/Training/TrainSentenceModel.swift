@@ -143,6 +143,9 @@ struct SentenceModelTrainer {
         try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
         let data = try SentenceDataSource.load(configuration, vocabulary: vocabulary)
+        try MemoryBudget.check(configuration.estimatedTrainingBytes(vocabularySize: data.vocabulary.count),
+                               for: "Training \(configuration.summary) over \(data.vocabulary.count) words at batch \(configuration.batchSize)",
+                               remedy: "choose smaller --embedding, --hidden, --max-vocab, --max-length or --batch-size")
         let model: SentenceVAE
         do { model = try configuration.makeModel(vocabularySize: data.vocabulary.count) } catch {
             throw CommandError("\(folder.configuration.path): \(error)")
