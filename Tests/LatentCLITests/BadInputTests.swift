@@ -70,6 +70,8 @@ final class BadInputTests: XCTestCase {
         try Data("mine".utf8).write(to: marker)
         try assertFails(["train", "vae", "--out", out.path], mentioning: ["already exists", "--resume"])
         XCTAssertEqual(try String(contentsOf: marker, encoding: .utf8), "mine")
+        // --out under a file: one sentence naming the file in the way.
+        try assertFails(["train", "vae", "--out", marker.appendingPathComponent("run").path], mentioning: [marker.path, "is a file"])
     }
 
     func testCommandsOnAFolderThatIsNotARun() throws {

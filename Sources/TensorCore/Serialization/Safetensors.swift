@@ -324,10 +324,7 @@ public struct SafetensorsFile {
     }
 
     /// Foundation's explanation of an I/O error, without its final period (the description adds one).
-    private static func reason(_ error: Error) -> String {
-        let text = (error as NSError).localizedFailureReason ?? error.localizedDescription
-        return text.hasSuffix(".") ? String(text.dropLast()) : text
-    }
+    private static func reason(_ error: Error) -> String { FileErrorReason.describe(error) }
 
     /// JSON string literal escaped exactly as serde_json (Python's writer) does, so headers match byte for byte.
     private static func jsonString(_ string: String) -> String {

@@ -42,7 +42,7 @@ struct RunFolder {
     func clearUnbornRun() throws {
         for entry in entries {
             do { try FileManager.default.removeItem(at: url.appendingPathComponent(entry)) } catch {
-                throw CommandError("Cannot clear the unborn run in \(url.path): \(error.localizedDescription)")
+                throw CommandError("Cannot clear the unborn run in \(url.path): \(FileErrorReason.describe(error)).")
             }
         }
     }
@@ -62,10 +62,26 @@ struct RunFolder {
 
     /// Creates the folder, and images/ inside it for the models that draw pictures.
     func create(withImages: Bool = true) throws {
-        do {
-            try FileManager.default.createDirectory(at: withImages ? images : url, withIntermediateDirectories: true)
-        } catch {
-            throw CommandError("Cannot create the run folder \(url.path): \(error.localizedDescription)")
+        try createDirectory(withImages ? images : url)
+    }
+
+    /// Creates `directory` (the run folder itself by default) and its parents, with one sentence
+    /// when it cannot: a file in the way is named.
+    func createDirectory(_ directory: URL? = nil) throws {
+        let target = directory ?? url
+        var ancestor = target
+        while ancestor.path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw CommandError("Cannot create the run folder \(url.path): \(ancestor.path) is a file, not a folder.")
+                }
+                break
+            }
+            ancestor.deleteLastPathComponent()
+        }
+        do { try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true) } catch {
+            throw CommandError("Cannot create the run folder \(url.path): \(FileErrorReason.describe(error)).")
         }
     }
 
@@ -111,33 +127,42 @@ struct RunFolder {
 
     /// Writes config.json atomically: sorted, indented, snake_case keys.
     func write(_ configuration: some Encodable) throws {
-        try JSONEncoder.snakeCase.encode(configuration).write(to: self.configuration, options: .atomic)
+        do { try JSONEncoder.snakeCase.encode(configuration).write(to: self.configuration, options: .atomic) } catch {
+            throw CommandError("Cannot write \(self.configuration.path): \(FileErrorReason.describe(error)).")
+        }
     }
 
     /// Appends one JSON object as a line of metrics.jsonl.
     func appendMetrics(_ record: [String: Any]) throws {
         defer { PauseHook.reach("metrics-appended") }
         let line = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8)
-        if let handle = try? FileHandle(forWritingTo: metrics) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-        } else {
-            try line.write(to: metrics)
+        do {
+            if let handle = try? FileHandle(forWritingTo: metrics) {
+                defer { try? handle.close() }
+                try handle.seekToEnd()
+                try handle.write(contentsOf: line)
+            } else {
+                try line.write(to: metrics)
+            }
+        } catch {
+            throw CommandError("Cannot append to \(metrics.path): \(FileErrorReason.describe(error)).")
         }
     }
 }
 
 extension RunFolder {
     /// Drops metrics lines of epochs after `epoch`: on resume those epochs are trained again, and
-    /// their lines would otherwise appear twice.
+    /// their lines would otherwise appear twice. A line that is not a JSON object, such as one torn
+    /// by a crash or a full disk, is dropped too.
     func keepMetrics(throughEpoch epoch: Int) throws {
         guard let text = try? String(contentsOf: metrics, encoding: .utf8) else { return }
         let kept = text.split(separator: "\n").filter { line in
-            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let lineEpoch = record["epoch"] as? Int else { return true }
+            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return false }
+            guard let lineEpoch = record["epoch"] as? Int else { return true }
             return lineEpoch <= epoch
         }
-        try Data((kept.map { $0 + "\n" }.joined()).utf8).write(to: metrics, options: .atomic)
+        do { try Data((kept.map { $0 + "\n" }.joined()).utf8).write(to: metrics, options: .atomic) } catch {
+            throw CommandError("Cannot rewrite \(metrics.path): \(FileErrorReason.describe(error)).")
+        }
     }
 }

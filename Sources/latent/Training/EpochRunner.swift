@@ -40,7 +40,7 @@ struct EpochRunner<Batch> {
 
     func saveCheckpoint() throws {
         do { try training.saveCheckpoint(to: folder.checkpoint) } catch {
-            throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
+            throw CommandError("\(error)")   // names the file and the reason
         }
     }
 }

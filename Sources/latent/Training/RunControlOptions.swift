@@ -32,9 +32,7 @@ struct RunControlOptions: ParsableArguments {
     func whileHoldingRunFolder(_ folder: RunFolder, _ body: () throws -> Void) throws {
         if resume, !folder.exists { return try body() }
         let created = !folder.exists
-        do { try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true) } catch {
-            throw CommandError("Cannot create the run folder \(out): \(error.localizedDescription)")
-        }
+        try folder.createDirectory()
         do {
             let lock = try RunLock(folder)
             folder.removeTemporaryFiles()
@@ -82,7 +80,7 @@ struct RunControlOptions: ParsableArguments {
         try folder.write(configuration)
         if !resume {
             do { try trainer.saveCheckpoint(to: folder.checkpoint) } catch {
-                throw CommandError("Cannot write the checkpoint \(folder.checkpoint.path): \(error)")
+                throw CommandError("\(error)")   // names the file and the reason
             }
         }
     }
