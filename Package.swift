@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "GenerativeModels", targets: ["GenerativeModels"]),
         .library(name: "Rendering", targets: ["Rendering"]),
         .executable(name: "latent", targets: ["latent"]),
+        // The parsers as functions of arbitrary bytes, for the fuzzer package in Fuzz/.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +34,9 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
         .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),
+
+        // The parsers of untrusted files as fuzz targets (Fuzz/ drives them; LatentCLITests replays their corpus).
+        .target(name: "FuzzTargets", dependencies: ["TensorCore", "Datasets", "GenerativeModels"]),
 
         // The command-line tool.
         .executableTarget(
@@ -59,6 +64,6 @@ let package = Package(
         .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore", "TestSupport"]),
         // Fixtures (run folders and --help snapshots) are read from the source tree by path.
-        .testTarget(name: "LatentCLITests", dependencies: ["latent", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["latent", "TestSupport", "FuzzTargets"], exclude: ["Fixtures"]),
     ]
 )

@@ -9,16 +9,22 @@ public enum ConfigurationFile {
         do { data = try Data(contentsOf: url) } catch {
             throw ConfigurationError.unreadable(path: url.path)
         }
+        return try decode(data, as: type, source: url.path)
+    }
+
+    /// The configuration in config.json's bytes, checked; `source` names them in errors.
+    public static func decode<Configuration: Decodable & CheckedConfiguration>(_ data: Data, as type: Configuration.Type = Configuration.self,
+                                                                               source: String) throws -> Configuration {
         do {
             let configuration = try JSONDecoder.snakeCase.decode(Configuration.self, from: data)
             try configuration.check()
             return configuration
         } catch ConfigurationError.unknown(let key, let value, let allowed) {
-            throw ConfigurationError.invalid(path: url.path, reason: "its \(key) is '\(value)', which must be one of \(allowed.joined(separator: ", "))")
+            throw ConfigurationError.invalid(path: source, reason: "its \(key) is '\(value)', which must be one of \(allowed.joined(separator: ", "))")
         } catch ConfigurationError.outOfRange(let key, _, let value, let allowed) {
-            throw ConfigurationError.invalid(path: url.path, reason: "its \(key) must be \(allowed), not \(value)")
+            throw ConfigurationError.invalid(path: source, reason: "its \(key) must be \(allowed), not \(value)")
         } catch {
-            throw ConfigurationError.invalid(path: url.path, reason: "\(error)")
+            throw ConfigurationError.invalid(path: source, reason: "\(error)")
         }
     }
 }
