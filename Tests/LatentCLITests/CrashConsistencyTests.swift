@@ -5,19 +5,8 @@ import XCTest
 /// is taken by a fresh `train`; `eval` works on every resumable one, and no temporary file survives
 /// the next open. Kills land at moments drawn from a fixed seed, and at each stage of a
 /// checkpoint write and after a metrics line, reached through the `LATENT_PAUSE_AT` hook.
-final class CrashConsistencyTests: XCTestCase {
-    var data: URL!
-    var workspace: URL!
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
-        data = try CLIHarness.smallFashionMNIST(train: 200, test: 20)
-        workspace = try CLIHarness.temporaryFolder()
-    }
-
-    override func tearDownWithError() throws {
-        for url in [data, workspace].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
-    }
+final class CrashConsistencyTests: SmallDataTestCase {
+    override class var imageCounts: (train: Int, test: Int) { (200, 20) }
 
     /// Three epochs of ten batches with dynamic binarization, so data stream, noise stream and
     /// Adam's state all have to survive.

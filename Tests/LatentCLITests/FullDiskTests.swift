@@ -3,20 +3,14 @@ import XCTest
 
 /// A full disk stops a training with one sentence and leaves the run folder as the last complete
 /// checkpoint left it. The disk is a small tmpfs, mounted where the machine allows it (as root).
-final class FullDiskTests: XCTestCase {
-    var data: URL!
-    var workspace: URL!
+final class FullDiskTests: SmallDataTestCase {
     var mounts: [URL] = []
 
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
-        data = try CLIHarness.smallFashionMNIST(train: 200, test: 20)
-        workspace = try CLIHarness.temporaryFolder()
-    }
+    override class var imageCounts: (train: Int, test: Int) { (200, 20) }
 
     override func tearDownWithError() throws {
         for mount in mounts { _ = try? Self.command("/bin/umount", [mount.path]) }
-        for url in [data, workspace].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
+        try super.tearDownWithError()
     }
 
     @discardableResult

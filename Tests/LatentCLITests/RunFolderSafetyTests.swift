@@ -4,20 +4,7 @@ import XCTest
 /// Run folders survive crashes and concurrent commands: one writer at a time, a folder that is
 /// resumable from its first batch on, unborn runs started afresh, and leftovers of interrupted
 /// writes cleaned when the folder is next opened.
-final class RunFolderSafetyTests: XCTestCase {
-    var data: URL!
-    var workspace: URL!
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
-        data = try CLIHarness.smallFashionMNIST(train: 600, test: 50)
-        workspace = try CLIHarness.temporaryFolder()
-    }
-
-    override func tearDownWithError() throws {
-        for url in [data, workspace].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
-    }
-
+final class RunFolderSafetyTests: SmallDataTestCase {
     func arguments(out: URL, epochs: Int) -> [String] {
         ["train", "vae", "--data", data.path, "--hidden", "16", "--latent", "2", "--batch-size", "10",
          "--epochs", String(epochs), "--seed", "5", "--threads", "1", "--out", out.path]

@@ -3,20 +3,7 @@ import XCTest
 
 /// Every value from a flag or a config.json is checked where it enters, with one sentence naming
 /// the flag or the key, before anything is allocated or trained; none of these crash.
-final class ValueBoundsTests: XCTestCase {
-    var data: URL!
-    var workspace: URL!
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: CLIHarness.fashionMNIST.path), "needs dataset-fashion-mnist")
-        data = try CLIHarness.smallFashionMNIST(train: 600, test: 50)
-        workspace = try CLIHarness.temporaryFolder()
-    }
-
-    override func tearDownWithError() throws {
-        for url in [data, workspace].compactMap({ $0 }) { try? FileManager.default.removeItem(at: url) }
-    }
-
+final class ValueBoundsTests: SmallDataTestCase {
     func train(_ extra: [String]) throws -> CLIHarness.Result {
         try CLIHarness.run(["train", "vae", "--data", data.path, "--hidden", "8", "--latent", "2", "--epochs", "1", "--threads", "1",
                             "--out", workspace.appendingPathComponent("run-\(UUID().uuidString)").path] + extra)
