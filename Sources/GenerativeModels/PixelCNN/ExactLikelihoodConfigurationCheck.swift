@@ -4,8 +4,8 @@ extension PixelCNNConfiguration: CheckedConfiguration {
         try checkData(check)
         try check.integer(channels, key: "channels", flag: "--channels", in: 1...4096)
         try check.integer(residualBlocks, key: "residual_blocks", flag: "--blocks", in: 1...256)
-        try check.integer(firstKernelSize, key: "first_kernel_size", flag: "--first-kernel", in: 1...63)
-        try check.integer(hiddenKernelSize, key: "hidden_kernel_size", flag: "--kernel", in: 1...63)
+        try check.oddInteger(firstKernelSize, key: "first_kernel_size", flag: "--first-kernel", in: 1...63)
+        try check.oddInteger(hiddenKernelSize, key: "hidden_kernel_size", flag: "--kernel", in: 1...63)
         try check.integer(classes, key: "classes", flag: "--conditional", in: 0...(1 << 16))
     }
 }

@@ -22,6 +22,14 @@ public struct ConfigurationCheck {
         }
     }
 
+    /// An odd integer in `range`: a kernel size with a centre.
+    public func oddInteger(_ value: Int, key: String, flag: String, in range: ClosedRange<Int>) throws {
+        guard range.contains(value), value % 2 == 1 else {
+            throw ConfigurationError.outOfRange(key: key, flag: flag, value: "\(value)",
+                                                allowed: "an odd size from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
     /// Every integer of a list in `range`, and at least one.
     public func integers(_ values: [Int], key: String, flag: String, in range: ClosedRange<Int>) throws {
         guard !values.isEmpty else {
