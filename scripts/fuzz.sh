@@ -4,12 +4,12 @@
 #
 #   scripts/fuzz.sh TARGET [libFuzzer flags…]      e.g. scripts/fuzz.sh safetensors -runs=1000000
 #
-# TARGET is safetensors, configuration, idx or text (FuzzTargets in Sources/FuzzTargets). Inputs
+# TARGET is safetensors, configuration, idx, text or metrics (FuzzTargets in Sources/FuzzTargets). Inputs
 # that reach new code are merged into Fuzz/Corpus/TARGET afterwards; an input that crashes is
 # written to Fuzz/Crashes/TARGET/, where the test suite replays it from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh safetensors|configuration|idx|text [libFuzzer flags]}
+target=${1:?usage: scripts/fuzz.sh safetensors|configuration|idx|text|metrics [libFuzzer flags]}
 shift
 swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
     -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld 2> >(grep -v "Cannot export local symbol" >&2)

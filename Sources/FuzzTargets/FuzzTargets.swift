@@ -10,7 +10,7 @@ import TensorCore
 public enum FuzzTargets {
     /// Every target by name, as `scripts/fuzz.sh` and Fuzz/Corpus/NAME know them.
     public static let all: [String: @Sendable (Data) -> Void] = [
-        "safetensors": safetensors, "configuration": configuration, "idx": idx, "text": text,
+        "safetensors": safetensors, "configuration": configuration, "idx": idx, "text": text, "metrics": metrics,
     ]
 
     /// A checkpoint or any safetensors file.
@@ -46,6 +46,12 @@ public enum FuzzTargets {
         guard (try? data.write(to: url)) != nil else { return }
         _ = try? IDX.readImages(at: url)
         _ = try? IDX.readLabels(at: url)
+    }
+
+    /// A run's metrics.jsonl, as a resumed run trims it.
+    @Sendable public static func metrics(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        for epoch in [0, 1, 3] { _ = MetricsLog.lines(of: text, throughEpoch: epoch) }
     }
 
     /// A text corpus: split into sentences both ways, tokenized every way, and given a vocabulary.

@@ -151,16 +151,10 @@ struct RunFolder {
 }
 
 extension RunFolder {
-    /// Drops metrics lines of epochs after `epoch`: on resume those epochs are trained again, and
-    /// their lines would otherwise appear twice. A line that is not a JSON object, such as one torn
-    /// by a crash or a full disk, is dropped too.
+    /// Keeps the metrics lines a run resumed after `epoch` needs (``MetricsLog``).
     func keepMetrics(throughEpoch epoch: Int) throws {
         guard let text = try? String(contentsOf: metrics, encoding: .utf8) else { return }
-        let kept = text.split(separator: "\n").filter { line in
-            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return false }
-            guard let lineEpoch = record["epoch"] as? Int else { return true }
-            return lineEpoch <= epoch
-        }
+        let kept = MetricsLog.lines(of: text, throughEpoch: epoch)
         do { try Data((kept.map { $0 + "\n" }.joined()).utf8).write(to: metrics, options: .atomic) } catch {
             throw CommandError("Cannot rewrite \(metrics.path): \(FileErrorReason.describe(error)).")
         }
