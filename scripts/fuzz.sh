@@ -11,8 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh safetensors|configuration|idx|text|metrics [libFuzzer flags]}
 shift
+# SwiftPM keeps a path dependency's list of source files from its first build: when files were
+# added or removed in the main package since, start the fuzzer's build afresh.
+sources=$(find Sources -name '*.swift' | sort | md5sum | cut -d' ' -f1)
+if [ "$(cat Fuzz/.build/sources.md5 2>/dev/null)" != "$sources" ]; then rm -rf Fuzz/.build; fi
 swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
     -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld 2> >(grep -v "Cannot export local symbol" >&2)
+echo "$sources" > Fuzz/.build/sources.md5
 fuzzer=Fuzz/.build/release/latent-fuzz
 mkdir -p "Fuzz/Corpus/$target" "Fuzz/Crashes/$target"
 work=$(mktemp -d)
