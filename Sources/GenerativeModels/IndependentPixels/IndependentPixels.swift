@@ -36,28 +36,11 @@ public final class IndependentPixels: Module {
 }
 
 extension IndependentPixels: ExactLikelihoodImageModel {
-    /// The mean −log p(x) over the batch, in nats per image, reported as "nll". The baseline has no
-    /// latent variable: the objective's KL term and samples have nothing to act on.
-    public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
-                             using noise: inout RandomGenerator) -> LossBreakdown {
-        let images = images(batch.pixels, height: batch.height, width: batch.width)
-        let nll = distribution.negativeLogLikelihood(logits: logits(count: batch.count), images: images).mean()
-        return LossBreakdown(total: nll, terms: [("nll", nll)])
-    }
-
-    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int = 500,
-                                       progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
-        precondition(height == self.height && width == self.width,
-                     "IndependentPixels: images of \(height)×\(width) for a model of \(self.height)×\(self.width)")
-        var result: [Double] = []
-        withoutGradients {
-            RowBatches.forEach(of: rows, size: batchSize) { _, batch in
-                let images = images(batch, height: height, width: width)
-                result += distribution.negativeLogLikelihood(logits: logits(count: batch.shape[0]), images: images).scalars.map(Double.init)
-                progress(result.count, rows.shape[0])
-            }
-        }
-        return result
+    /// −log p(x) = Σ_i −log p(x_i) of each image: [N, 1, H, W] → [N]. The baseline takes no labels.
+    public func negativeLogLikelihood(_ images: Tensor, labels: [Int]?) -> Tensor {
+        precondition(images.rank == 4 && images.shape[2] == height && images.shape[3] == width,
+                     "IndependentPixels: images \(images.shape) for a model of \(height)×\(width)")
+        return distribution.negativeLogLikelihood(logits: logits(count: images.shape[0]), images: images)
     }
 
     /// Every pixel of every image drawn on its own from its distribution, by inverting its CDF at

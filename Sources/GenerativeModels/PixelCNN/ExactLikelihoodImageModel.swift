@@ -12,10 +12,9 @@ public protocol ExactLikelihoodImageModel: GenerativeModel where Batch == ImageB
     /// The classes of a class-conditional model; 0 for an unconditional one.
     var classes: Int { get }
 
-    /// Exact −log p(x) of every image of `rows` [N, H·W], in nats, evaluated in batches without
-    /// gradients. `progress` is called with (images done, images in all) after each batch.
-    func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int,
-                                progress: (Int, Int) -> Void) -> [Double]
+    /// −log p(x) of each image, exactly, in nats: [N, 1, H, W] in the distribution's
+    /// representation → [N]. `labels` are the classes of a class-conditional model, else nil.
+    func negativeLogLikelihood(_ images: Tensor, labels: [Int]?) -> Tensor
 
     /// `count` images drawn from the model, [count, 1, H, W] in the distribution's representation.
     func sample(count: Int, height: Int, width: Int, labels: [Int]?, using generator: inout RandomGenerator) -> Tensor
@@ -24,10 +23,29 @@ public protocol ExactLikelihoodImageModel: GenerativeModel where Batch == ImageB
 extension ExactLikelihoodImageModel {
     public var isConditional: Bool { classes > 0 }
 
-    /// Exact −log p(x) of every image of `rows`, in batches of 500.
-    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?,
-                                       progress: (Int, Int) -> Void) -> [Double] {
-        negativeLogLikelihoods(rows, height: height, width: width, labels: labels, batchSize: 500, progress: progress)
+    /// The mean −log p(x) over the batch, in nats per image, reported as "nll". These models have
+    /// no latent variable, so the objective's KL term and samples have nothing to act on.
+    public func trainingLoss(on batch: ImageBatch, objective: TrainingObjective, step: Int,
+                             using noise: inout RandomGenerator) -> LossBreakdown {
+        let nll = negativeLogLikelihood(images(batch.pixels, height: batch.height, width: batch.width),
+                                        labels: isConditional ? batch.labels : nil).mean()
+        return LossBreakdown(total: nll, terms: [("nll", nll)])
+    }
+
+    /// Exact −log p(x) of every image of `rows` [N, H·W], in nats, evaluated in batches without
+    /// gradients. `progress` is called with (images done, images in all) after each batch.
+    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int = 500,
+                                       progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(rows.shape[0])
+        withoutGradients {
+            RowBatches.forEach(of: rows, size: batchSize) { range, batch in
+                let batchLabels = isConditional ? labels.map { Array($0[range]) } : nil
+                result += negativeLogLikelihood(images(batch, height: height, width: width), labels: batchLabels).scalars.map(Double.init)
+                progress(result.count, rows.shape[0])
+            }
+        }
+        return result
     }
 
     /// Rows [N, H·W] of intensities or binarized pixels → [N, 1, H, W] in the distribution's values.
