@@ -16,9 +16,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
         folder = RunFolder(path)
         configuration = try folder.readConfiguration(Configuration.self)
         ComputeThreads.set(threads ?? configuration.threads)
-        guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-            throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
-        }
+        try folder.requireCheckpoint(named: path)
         model = configuration.makeModel()
         do { _ = try Checkpoint.load(from: folder.checkpoint, into: model) } catch { throw CommandError("\(error)") }
     }

@@ -15,9 +15,7 @@ struct LoadedRun: TrainedRun {
         folder = RunFolder(path)
         configuration = try folder.readConfiguration()
         ComputeThreads.set(threads ?? configuration.threads)
-        guard FileManager.default.fileExists(atPath: folder.checkpoint.path) else {
-            throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
-        }
+        try folder.requireCheckpoint(named: path)
         do { model = try configuration.makeModel() } catch {
             throw CommandError("\(folder.configuration.path): \(error)")
         }

@@ -23,6 +23,13 @@ struct RunFolder {
 
     var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
 
+    /// Refuses a run that has not written its first checkpoint; `path` is the folder as the user typed it.
+    func requireCheckpoint(named path: String) throws {
+        guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+            throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
+        }
+    }
+
     /// What the folder holds, the run lock aside.
     var entries: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { $0 != RunLock.fileName }

@@ -39,9 +39,7 @@ struct SentenceRun: TrainedRun {
     init(_ path: String, threads: Int? = nil) throws {
         files = try SentenceRunFiles(RunFolder(path))
         ComputeThreads.set(threads ?? files.configuration.threads)
-        guard FileManager.default.fileExists(atPath: files.folder.checkpoint.path) else {
-            throw CommandError("Run folder \(path) has no checkpoint.safetensors yet.")
-        }
+        try files.folder.requireCheckpoint(named: path)
         do { model = try files.configuration.makeModel(vocabularySize: files.vocabulary.count) } catch {
             throw CommandError("\(files.folder.configuration.path): \(error)")
         }
