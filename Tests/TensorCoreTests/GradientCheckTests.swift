@@ -5,6 +5,7 @@ import XCTest
 /// Every op's VJP against central differences, in one table.
 final class GradientCheckTests: XCTestCase {
     static let cases: [GradientCase] = arithmetic + elementwise + reductions + shapes + products + losses + convolutions
+        + spatialRecurrences
 
     static let arithmetic: [GradientCase] = [
         GradientCase("add", [[3, 4], [3, 4]]) { $0[0] + $0[1] },
