@@ -87,6 +87,20 @@ struct PixelwiseConvolution {
         bias = layer.bias.map { Self.repeated($0, images: images) }
     }
 
+    /// Any kernel over any taps, without bias: the state-to-state maps of PixelRNN's LSTMs.
+    ///
+    /// - Parameters:
+    ///   - kernel: [O, C·T], column c·T + t for tap t of input channel c.
+    ///   - taps: offsets (rows, columns) from the output pixel.
+    init(kernel: Tensor, taps: [(row: Int, column: Int)], inputChannels: Int) {
+        precondition(kernel.rank == 2 && kernel.shape[1] == inputChannels * taps.count,
+                     "PixelwiseConvolution: kernel \(kernel.shape) does not hold \(taps.count) taps of \(inputChannels) channels")
+        self.kernel = kernel
+        self.taps = taps
+        self.inputChannels = inputChannels
+        bias = nil
+    }
+
     /// [O] → [O, N], each value repeated along its row.
     static func repeated(_ bias: Tensor, images: Int) -> Tensor {
         let values = bias.scalars

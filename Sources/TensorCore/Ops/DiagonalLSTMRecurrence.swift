@@ -22,9 +22,10 @@ public enum DiagonalDirection: Sendable {
 extension Tensor {
     /// One direction of the Diagonal BiLSTM over the input-to-state gates `self`.
     ///
-    /// The gates of pixel (i, j) are `self[:, :, i, j]` plus `W[:, :, 0]·h(i − 1, j − 1) +
-    /// W[:, :, 1]·h(i, j − 1)` (j + 1 instead of j − 1 right to left), a zero state outside the
-    /// image. Gates are in the order o, f, i, g (``SpatialLSTMCell``).
+    /// The gates of pixel (i, j) are `self[:, :, i, j]` plus `W[:, :, 0]·h(i − 1, j) +
+    /// W[:, :, 1]·h(i, j − 1)`, the state of the pixel above and of the pixel to the left (to the
+    /// right, j + 1, for the right-to-left direction), a zero state outside the image; the cell
+    /// state comes from (i, j − 1) (or (i, j + 1)). Gates are in the order o, f, i, g (``SpatialLSTMCell``).
     ///
     /// - Parameters:
     ///   - self: [N, 4U, H, W], the input-to-state pre-activations of U state channels.

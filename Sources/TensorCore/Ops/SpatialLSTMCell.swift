@@ -62,3 +62,31 @@ enum SpatialLSTMCell {
         }
     }
 }
+
+extension Tensor {
+    /// One step of the spatial LSTM cell for a column of N positions, without gradients: what
+    /// PixelRNN's samplers compute one pixel at a time, with the same arithmetic as the fused
+    /// recurrences.
+    ///
+    /// - Parameters:
+    ///   - gates: [4U, N], pre-activations in the order o, f, i, g (rows k·U ..< (k+1)·U gate k).
+    ///   - previousCell: [U, N].
+    /// - Returns: h and c, each [U, N].
+    public static func spatialLSTMCell(gates: Tensor, previousCell: Tensor) -> (hidden: Tensor, cell: Tensor) {
+        let (units, count) = (previousCell.shape[0], previousCell.shape[1])
+        precondition(previousCell.rank == 2 && gates.shape == [4 * units, count],
+                     "spatialLSTMCell: gates \(gates.shape) must be [4U, N] for a cell of \(previousCell.shape)")
+        let cell = Tensor(shape: previousCell.shape) { _ in }
+        let hidden = Tensor(shape: previousCell.shape) { out in
+            let p = gates.storage.pointer, previous = previousCell.storage.pointer, c = cell.storage.pointer
+            let block = units * count
+            for index in 0..<block {
+                let o = GateMath.sigmoid(p[index]), f = GateMath.sigmoid(p[block + index])
+                let i = GateMath.sigmoid(p[2 * block + index]), g = FastMath.tanh(p[3 * block + index])
+                c[index] = f * previous[index] + i * g
+                out[index] = o * FastMath.tanh(c[index])
+            }
+        }
+        return (hidden, cell)
+    }
+}
