@@ -30,6 +30,10 @@ public enum FuzzTargets {
            pixelCNN.estimatedTrainingBytes < budget {
             _ = pixelCNN.makeModel()
         }
+        if let pixelRNN = try? ConfigurationFile.decode(data, as: PixelRNNConfiguration.self, source: "fuzz input"),
+           pixelRNN.estimatedTrainingBytes < budget {
+            _ = pixelRNN.makeModel()
+        }
         if let baseline = try? ConfigurationFile.decode(data, as: IndependentPixelsConfiguration.self, source: "fuzz input"),
            baseline.estimatedTrainingBytes < budget {
             _ = baseline.makeModel()

@@ -9,7 +9,7 @@ final class HelpSnapshotTests: XCTestCase {
 
     static let commands: [[String]] = [
         [], ["train"],
-        ["train", "vae"], ["train", "conv-vae"], ["train", "autoencoder"], ["train", "pixelcnn"], ["train", "independent-pixels"],
+        ["train", "vae"], ["train", "conv-vae"], ["train", "autoencoder"], ["train", "pixelcnn"], ["train", "pixelrnn"], ["train", "independent-pixels"],
         ["train", "sentence-vae"], ["train", "rnnlm"],
         ["eval"], ["sample"], ["reconstruct"], ["manifold"], ["interpolate"], ["encode"], ["attribute"], ["scatter"],
         ["complete"], ["generate"], ["homotopy"],

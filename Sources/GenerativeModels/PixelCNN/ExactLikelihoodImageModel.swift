@@ -53,3 +53,18 @@ extension ExactLikelihoodImageModel {
         distribution.quantized(rows.reshaped([rows.shape[0], 1, height, width]))
     }
 }
+
+/// An exact-likelihood model that draws the rest of partly known images, pixel by pixel from
+/// p(x_t | x_<t): the autoregressive models (PixelCNN, PixelRNN), not the independent-pixels
+/// baseline, whose completion would ignore what is given.
+public protocol CompletingImageModel: ExactLikelihoodImageModel {
+    /// The first `givenPixels` pixels (raster order) of each image kept, the rest drawn.
+    ///
+    /// - Parameters:
+    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - labels: N class labels for a class-conditional model, else nil.
+    /// - Returns: [N, 1, H, W].
+    func complete(_ images: Tensor, givenPixels: Int, labels: [Int]?, using generator: inout RandomGenerator) -> Tensor
+}
+
+extension PixelCNN: CompletingImageModel {}

@@ -72,7 +72,7 @@ public final class PixelRNN: Module {
     }
 }
 
-extension PixelRNN: ExactLikelihoodImageModel {
+extension PixelRNN: CompletingImageModel {
     /// PixelRNN models are unconditional.
     public var classes: Int { 0 }
 

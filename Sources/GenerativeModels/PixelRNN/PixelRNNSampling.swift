@@ -20,9 +20,12 @@ extension PixelRNN {
     /// Completions of partly known images: the first `givenPixels` pixels of each image (raster
     /// order) are kept, the rest drawn from p(x_t | x_<t).
     ///
-    /// - Parameter images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    /// - Parameters:
+    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - labels: nil: PixelRNN models are unconditional.
     /// - Returns: [N, 1, H, W].
-    public func complete(_ images: Tensor, givenPixels: Int, using generator: inout RandomGenerator) -> Tensor {
+    public func complete(_ images: Tensor, givenPixels: Int, labels: [Int]? = nil, using generator: inout RandomGenerator) -> Tensor {
+        precondition(labels == nil, "PixelRNN: labels given to an unconditional model")
         precondition(images.rank == 4 && images.shape[1] == 1, "PixelRNN.complete: images must be [N, 1, H, W], got \(images.shape)")
         let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
         precondition(givenPixels >= 0 && givenPixels <= height * width, "PixelRNN.complete: \(givenPixels) given pixels of \(height * width)")

@@ -9,6 +9,8 @@ public enum ModelFamily: String, CaseIterable, Sendable {
     case autoencoder
     /// PixelCNN, the exact-likelihood autoregressive image model.
     case pixelCNN = "pixelcnn"
+    /// PixelRNN, the autoregressive image model with spatial LSTMs (Row LSTM, Diagonal BiLSTM).
+    case pixelRNN = "pixelrnn"
     /// The independent-pixels baseline p(x) = Π_i p(x_i).
     case independentPixels = "independent-pixels"
     /// The sentence VAE of Bowman et al.
@@ -26,7 +28,7 @@ public enum ModelFamily: String, CaseIterable, Sendable {
 
     public var dataKind: DataKind {
         switch self {
-        case .vae, .autoencoder, .pixelCNN, .independentPixels: .images
+        case .vae, .autoencoder, .pixelCNN, .pixelRNN, .independentPixels: .images
         case .sentenceVAE, .rnnLanguageModel: .text
         }
     }

@@ -8,7 +8,7 @@ import GenerativeModels
 enum ModelRegistry {
     /// The `latent train` subcommands, in the order `latent train --help` lists them.
     static let trainCommands: [any ParsableCommand.Type] = [
-        TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainIndependentPixels.self,
+        TrainVAE.self, TrainConvVAE.self, TrainAutoencoder.self, TrainPixelCNN.self, TrainPixelRNN.self, TrainIndependentPixels.self,
         TrainSentenceVAE.self, TrainRNNLM.self,
     ]
 
@@ -17,6 +17,7 @@ enum ModelRegistry {
         switch try RunFolder(path).family() {
         case .vae, .autoencoder: try LoadedRun(path, threads: threads)
         case .pixelCNN: try LikelihoodRun<PixelCNNConfiguration>(path, threads: threads)
+        case .pixelRNN: try LikelihoodRun<PixelRNNConfiguration>(path, threads: threads)
         case .independentPixels: try LikelihoodRun<IndependentPixelsConfiguration>(path, threads: threads)
         case .sentenceVAE, .rnnLanguageModel: try SentenceRun(path, threads: threads)
         }
@@ -34,7 +35,11 @@ enum ModelRegistry {
     }
 
     static func trainCommand(_ configuration: some ExactLikelihoodConfiguration) -> String {
-        name(configuration.model == .independentPixels ? TrainIndependentPixels.self : TrainPixelCNN.self)
+        switch configuration.model {
+        case .independentPixels: name(TrainIndependentPixels.self)
+        case .pixelRNN: name(TrainPixelRNN.self)
+        default: name(TrainPixelCNN.self)
+        }
     }
 
     static func trainCommand(_ configuration: SentenceVAEConfiguration) -> String {

@@ -3,8 +3,9 @@ import GenerativeModels
 import Rendering
 import TensorCore
 
-/// `latent complete` on a PixelCNN run: the top rows of test images given, the rest drawn.
-extension LikelihoodRun: CompletingRun where Configuration == PixelCNNConfiguration {
+/// `latent complete` on a run of an autoregressive model (PixelCNN, PixelRNN): the top rows of test
+/// images given, the rest drawn.
+extension LikelihoodRun: CompletingRun where Configuration.Model: CompletingImageModel {
     func complete(count: Int, samples: Int, rows: Int?, seed: UInt64, out: String?) throws -> URL {
         let (height, width) = (configuration.imageHeight, configuration.imageWidth)
         try MemoryBudget.check(configuration.estimatedSamplingBytes(count: count * samples), for: "Drawing \(count * samples) completions",
