@@ -48,7 +48,9 @@ public struct LineChart: Sendable {
     public func svg(width: Int = defaultWidth, height: Int = defaultHeight) -> String {
         let drawn = series.map { line in (line, line.points.filter { $0.x.isFinite && $0.y.isFinite }) }
         let xs = drawn.flatMap { $0.1.map(\.x) }, ys = drawn.flatMap { $0.1.map(\.y) }
-        let xRange = xs.isEmpty ? 0...1 : xs.min()! == xs.max()! ? (xs.min()! - 0.5)...(xs.max()! + 0.5) : xs.min()!...xs.max()!
+        // A quarter step of room at each end keeps the first and last dots off the frame.
+        let xPad = xs.isEmpty ? 0 : Swift.max((xs.max()! - xs.min()!) * 0.04, 0.25)
+        let xRange = xs.isEmpty ? 0...1 : (xs.min()! - xPad)...(xs.max()! + xPad)
         let yRange = ChartFrame.paddedRange(ys)
         let legendHeight = Double(series.count) * Self.legendPitch + 4
         let frame = ChartFrame(width: width, height: height + Int(legendHeight.rounded(.up)), extraBottom: legendHeight,

@@ -37,6 +37,7 @@ enum ReportHTML {
         figure { margin: 0; } figcaption { font-size: 12px; color: #555; max-width: 460px; }
         img.picture { image-rendering: pixelated; border: 1px solid #ddd; }
         pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
+        pre.configuration { column-width: 260px; }
         table { border-collapse: collapse; font-size: 13px; } th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
         td { font-variant-numeric: tabular-nums; }
         .note { color: #555; font-size: 13px; } .absent { color: #8a4b00; font-size: 13px; }

@@ -13,7 +13,7 @@ enum ReportPage {
             body += #"<p>Trained by <code>latent train \#(e(command)) --out \#(e(run.name))</code> with the configuration below; "#
                 + #"<code>latent train \#(e(command)) --out \#(e(run.name)) --resume --epochs N</code> trains it on.</p>"#
         }
-        body += "<pre>\(e(run.configurationText))</pre>\n"
+        body += #"<pre class="configuration">"# + e(run.configurationText) + "</pre>\n"
         body += ReportHTML.curves([run])
         let figures = ReportFigures.html([run])
         if !figures.table.isEmpty {
