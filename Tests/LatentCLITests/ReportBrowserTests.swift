@@ -24,6 +24,15 @@ final class ReportBrowserTests: SmallDataTestCase {
         XCTAssert(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path), "no report after training")
         let evaluation = try CLIHarness.run(["eval", run.path, "--importance-samples", "2", "--limit", "10"])
         XCTAssertEqual(evaluation.status, 0, evaluation.errors)
+        // The KL of each latent dimension, on every test line and in eval.json, sums to the KL.
+        for line in try CLIHarness.metrics(in: run) where line["split"] as? String == "test" {
+            let perDimension = try XCTUnwrap(line["kl_per_dimension"] as? [Double])
+            XCTAssertEqual(perDimension.count, 3)
+            XCTAssertEqual(perDimension.reduce(0, +), try XCTUnwrap(line["kl"] as? Double), accuracy: 1e-6 * max(1, perDimension.reduce(0, +)))
+        }
+        let evaluated = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json"))) as! [String: Any]
+        XCTAssertEqual((evaluated["kl_per_dimension"] as? [Double])?.count, 3)
+
         let reported = try CLIHarness.run(["report", run.path])
         XCTAssertEqual(reported.status, 0, reported.errors)
         let page = run.appendingPathComponent("report.html")
