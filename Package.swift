@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore", "TestSupport"]),
         // Fixtures (run folders and --help snapshots) are read from the source tree by path.
-        .testTarget(name: "LatentCLITests", dependencies: ["latent", "TestSupport", "FuzzTargets"], exclude: ["Fixtures"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["latent", "TestSupport", "FuzzTargets", "CZlib"], exclude: ["Fixtures"]),
     ]
 )

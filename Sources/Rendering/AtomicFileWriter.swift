@@ -1,10 +1,16 @@
 import Foundation
+import TensorCore
 
 /// Writes a file so that readers see either the old file or the complete new one, never a
-/// half-written PNG: the bytes go to a temporary file in the same directory, which is then
-/// renamed over the target (rename is atomic within one file system).
-enum AtomicFileWriter {
-    static func write(_ data: Data, to url: URL) throws(ImageError) {
+/// half-written PNG or report: the bytes go to a temporary file in the same directory, which is
+/// then renamed over the target (rename is atomic within one file system).
+public enum AtomicFileWriter {
+    /// Writes `data` to `url` atomically.
+    ///
+    /// - Parameter pauseStage: for crash tests, the ``PauseHook`` stage reached as
+    ///   "STAGE-temporary-written" once the temporary file is complete and before the rename.
+    /// - Throws: `ImageError.writeFailed` naming the file and the system's reason.
+    public static func write(_ data: Data, to url: URL, pauseStage: String? = nil) throws(ImageError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporaryPath = (directory as NSString)
@@ -34,6 +40,7 @@ enum AtomicFileWriter {
         if close(descriptor) != 0, failure == nil {
             failure = lastErrorReason()
         }
+        if failure == nil, let pauseStage { PauseHook.reach(pauseStage + "-temporary-written") }
         if failure == nil, rename(temporaryPath, path) != 0 {
             failure = lastErrorReason()
         }

@@ -7,7 +7,7 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "Deep generative models: train, evaluate, sample and draw.",
         subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self,
-                      Attribute.self, Scatter.self, Complete.self, Generate.self, Homotopy.self]
+                      Attribute.self, Scatter.self, Complete.self, Generate.self, Homotopy.self, Report.self]
     )
 }
 

@@ -12,7 +12,7 @@ final class HelpSnapshotTests: XCTestCase {
         ["train", "vae"], ["train", "conv-vae"], ["train", "autoencoder"], ["train", "pixelcnn"], ["train", "pixelrnn"], ["train", "independent-pixels"],
         ["train", "sentence-vae"], ["train", "rnnlm"],
         ["eval"], ["sample"], ["reconstruct"], ["manifold"], ["interpolate"], ["encode"], ["attribute"], ["scatter"],
-        ["complete"], ["generate"], ["homotopy"],
+        ["complete"], ["generate"], ["homotopy"], ["report"],
     ]
 
     static func snapshot(_ command: [String]) -> URL {

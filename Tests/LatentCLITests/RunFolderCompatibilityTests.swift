@@ -107,6 +107,12 @@ final class RunFolderCompatibilityTests: XCTestCase {
                 XCTAssert(FileManager.default.fileExists(atPath: picture.path), "\(fixture.name): no samples written")
             }
 
+            // Their metrics.jsonl predates kl_per_dimension: the report draws what they hold.
+            let reported = try CLIHarness.run(["report", run.path])
+            XCTAssertEqual(reported.status, 0, "\(fixture.name): \(reported.errors)")
+            let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+            XCTAssert(page.contains("class=\"point\""), "\(fixture.name): the report has no curve")
+
             let epochs = try CLIHarness.metrics(in: run).compactMap { $0["epoch"] as? Int }.max() ?? 0
             let resumed = try CLIHarness.run(["train", fixture.model, "--out", run.path, "--resume", "--epochs", String(epochs + 1)]
                                              + fixture.resumeFlags)

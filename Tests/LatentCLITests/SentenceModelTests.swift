@@ -44,6 +44,18 @@ final class SentenceModelTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(report["log_likelihood"] as? Double), elbo - 1)
         for key in ["kl", "perplexity", "mutual_information"] { XCTAssertNotNil(report[key] as? Double, key) }
         XCTAssertNotNil(report["active_units"] as? Int)
+        // The KL of each latent dimension, in eval.json and on the validation lines, sums to the KL.
+        let klPerDimension = try XCTUnwrap(report["kl_per_dimension"] as? [Double])
+        XCTAssertEqual(klPerDimension.reduce(0, +), try XCTUnwrap(report["kl"] as? Double), accuracy: 1e-6 + 1e-6 * klPerDimension.reduce(0, +))
+        XCTAssertEqual((metrics[1]["kl_per_dimension"] as? [Double])?.count, klPerDimension.count)
+
+        // The report a text run contributes: greedy and sampled sentences and a homotopy.
+        let reported = try CLIHarness.run(["report", run.path])
+        XCTAssertEqual(reported.status, 0, reported.errors)
+        let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        for section in ["Greedy sentences", "Sampled sentences", "Homotopy", "Perplexity", "KL per latent dimension"] {
+            XCTAssert(page.contains(section), "the text run's report lacks \(section)")
+        }
 
         for arguments in [["generate", run.path, "--count", "3"], ["generate", run.path, "--strategy", "beam", "--count", "2"],
                           ["generate", run.path, "--strategy", "sample", "--temperature", "0.8"]] {

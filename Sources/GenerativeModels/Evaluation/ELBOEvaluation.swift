@@ -14,6 +14,9 @@ public struct ELBOEstimate: Sendable {
     public let samples: Int
     /// The ELBO of each example, −(reconstruction + KL), in data-set order: N values.
     public let perExample: [Double]
+    /// Mean KL(q(z_d|x) ‖ p(z_d)) per example of each latent dimension d, nats: D values that sum
+    /// to `kl`. Near zero for an inactive unit.
+    public let klPerDimension: [Double]
 
     /// Number of examples N.
     public var count: Int { perExample.count }
@@ -38,12 +41,14 @@ extension VAE {
         RowBatches.validate(data, dataDimension: dataDimension, caller: "evaluateELBO")
         precondition(samples > 0, "evaluateELBO: samples must be positive, got \(samples)")
         var reconstructionTotal = 0.0, klTotal = 0.0
+        var klSums = [Double](repeating: 0, count: latentDimension)
         var perExample: [Double] = []
         perExample.reserveCapacity(data.shape[0])
         withoutGradients {
             RowBatches.forEach(of: data, size: batchSize) { rows, batch in
                 let condition = ConditionalInput.oneHot(labels, rows: rows, classCount: classCount)
-                let (reconstruction, kl) = elboTerms(batch, labels: condition, samples: samples, using: &generator)
+                let (reconstruction, kl, klPerDimension) = elboTerms(batch, labels: condition, samples: samples, using: &generator)
+                for dimension in klSums.indices { klSums[dimension] += klPerDimension[dimension] }
                 for (r, k) in zip(reconstruction.scalars, kl.scalars) {
                     reconstructionTotal += Double(r)
                     klTotal += Double(k)
@@ -53,14 +58,18 @@ extension VAE {
         }
         let count = Double(perExample.count)
         return ELBOEstimate(reconstruction: reconstructionTotal / count, kl: klTotal / count,
-                            samples: samples, perExample: perExample)
+                            samples: samples, perExample: perExample, klPerDimension: klSums.map { $0 / count })
     }
 
     /// The two ELBO terms for each example of a batch x [B, D]: the L-sample mean of −log p(x|z) [B]
-    /// and the analytic KL(q(z|x) ‖ N(0, I)) [B].
-    func elboTerms(_ x: Tensor, labels: Tensor?, samples: Int, using generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
+    /// and KL(q(z|x) ‖ p(z)) [B], analytic where a closed form exists and the L-sample Monte Carlo
+    /// estimate otherwise; and the batch's KL summed over its examples for each latent dimension,
+    /// estimated the same way from the same samples.
+    func elboTerms(_ x: Tensor, labels: Tensor?, samples: Int,
+                   using generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor, klPerDimension: [Double]) {
         let posterior = encode(x, labels: labels)
         var total: Tensor?, sampledKL: Tensor?
+        var sampledPerDimension = [Double](repeating: 0, count: latentDimension)
         for _ in 0..<samples {
             let (z, _) = posterior.sample(using: &generator)
             let term = reconstructionLoss(decoderOutput: decode(z, labels: labels), data: x)
@@ -68,9 +77,14 @@ extension VAE {
             if !hasAnalyticKL {
                 let klTerm = klDivergence(posterior, at: z)
                 sampledKL = sampledKL.map { $0 + klTerm } ?? klTerm
+                let perDimension = posterior.klDivergenceSumsPerDimension(to: prior, at: z)
+                for dimension in perDimension.indices { sampledPerDimension[dimension] += perDimension[dimension] / Double(samples) }
             }
         }
-        let kl = sampledKL.map { $0 / Float(samples) } ?? posterior.analyticKLDivergence(toStandard: prior.family)!
-        return (total! / Float(samples), kl)
+        guard let sampledKL else {
+            let kl = posterior.analyticKLDivergence(toStandard: prior.family)!
+            return (total! / Float(samples), kl, posterior.klDivergenceSumsPerDimension(to: prior, at: nil))
+        }
+        return (total! / Float(samples), sampledKL / Float(samples), sampledPerDimension)
     }
 }

@@ -32,11 +32,15 @@ public struct ObjectiveEstimate: Sendable {
     /// Mean KL(q(z|x) ‖ p(z)) in nats; nil for an autoencoder, whose code is a point.
     public let kl: Double?
     public let count: Int
+    /// Mean KL of each latent dimension in nats, summing to `kl`; nil for an autoencoder, or when
+    /// the figures come from training sums that keep only the total.
+    public let klPerDimension: [Double]?
 
-    public init(reconstruction: Double, kl: Double?, count: Int) {
+    public init(reconstruction: Double, kl: Double?, count: Int, klPerDimension: [Double]? = nil) {
         self.reconstruction = reconstruction
         self.kl = kl
         self.count = count
+        self.klPerDimension = klPerDimension
     }
 
     /// The ELBO, −(reconstruction + KL); nil for an autoencoder, which has no bound on log p(x).
@@ -58,7 +62,8 @@ extension VAE: LatentImageModel {
 
     public func evaluateObjective(on data: Tensor, labels: [Int]?, using generator: inout RandomGenerator) -> ObjectiveEstimate {
         let estimate = evaluateELBO(on: data, labels: labels, using: &generator)
-        return ObjectiveEstimate(reconstruction: estimate.reconstruction, kl: estimate.kl, count: estimate.count)
+        return ObjectiveEstimate(reconstruction: estimate.reconstruction, kl: estimate.kl, count: estimate.count,
+                                 klPerDimension: estimate.klPerDimension)
     }
 }
 

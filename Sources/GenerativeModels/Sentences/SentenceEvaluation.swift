@@ -17,6 +17,9 @@ public struct SentenceEvaluation: Sendable {
     public let activeUnits: ActiveUnits?
     /// I(x; z) under the aggregate posterior, nats; nil for a language model.
     public let mutualInformation: Double?
+    /// Mean KL(q(z_d|x) ‖ p(z_d)) per sentence of each latent dimension d, summing to `kl`; nil
+    /// for a language model.
+    public let klPerDimension: [Double]?
 
     /// −ELBO per sentence (β = 1): an upper bound on −log p(x), what the reference calls NLL.
     public var nll: Double { reconstruction + kl }
@@ -39,6 +42,7 @@ extension SentenceVAE {
         let batcher = SentenceBatcher(sentences: sentences, batchSize: batchSize)
         var reconstruction = 0.0, kl = 0.0
         var means: [[Double]] = [], logVariances: [[Double]] = []
+        var klSums = [Double](repeating: 0, count: isVariational ? latentDimension : 0)
         withoutGradients {
             for indices in batcher.evaluationBatches() {
                 let batch = batcher.batch(indices)
@@ -51,6 +55,8 @@ extension SentenceVAE {
                 let (z, _) = posterior.sample(using: &generator)
                 reconstruction += Double(reconstructionLoss(latent: z, batch: input).sum().scalar)
                 kl += Double(posterior.klDivergenceFromStandardNormal().sum().scalar)
+                let perDimension = posterior.klDivergenceSumsPerDimension(to: .gaussian, at: nil)
+                for dimension in klSums.indices { klSums[dimension] += perDimension[dimension] }
                 means += Self.rows(posterior.mean)
                 logVariances += Self.rows(posterior.logVariance)
             }
@@ -59,12 +65,13 @@ extension SentenceVAE {
         let tokens = EncodedSentences.targetTokenCount(sentences)
         guard isVariational else {
             return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: reconstruction / count,
-                                      kl: 0, activeUnits: nil, mutualInformation: nil)
+                                      kl: 0, activeUnits: nil, mutualInformation: nil, klPerDimension: nil)
         }
         return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: reconstruction / count,
                                   kl: kl / count, activeUnits: LatentStatistics.activeUnits(means: means),
                                   mutualInformation: LatentStatistics.mutualInformation(means: means, logVariances: logVariances,
-                                                                                         using: &generator))
+                                                                                         using: &generator),
+                                  klPerDimension: klSums.map { $0 / count })
     }
 
     /// The rows of a [N, D] tensor as Doubles.

@@ -46,6 +46,7 @@ extension LoadedRun: EvaluableRun {
             "elbo": elbo.elbo, "reconstruction": elbo.reconstruction, "kl": elbo.kl,
             "log_likelihood": iwae.logLikelihood, "importance_samples": importanceSamples,
             "active_units": vae.activeUnits(on: data, labels: images.labels).count,
+            "kl_per_dimension": elbo.klPerDimension,
         ]
         if discrete { figures["bits_per_dim"] = bitsPerDimension(logLikelihood: iwae.logLikelihood, dataDimension: images.dimension) }
         return figures

@@ -37,7 +37,7 @@ struct RunFolder {
 
     /// The files a training writes into its run folder. A folder that holds only these and no
     /// checkpoint is an unborn run: its training ended before the first checkpoint.
-    static let runFiles: Set<String> = ["config.json", "metrics.jsonl", "images", "vocabulary.txt", "eval.json"]
+    static let runFiles: Set<String> = ["config.json", "metrics.jsonl", "images", "vocabulary.txt", "eval.json", "report.html"]
 
     /// Whether the folder holds a run that never wrote a checkpoint, and nothing else.
     var isUnborn: Bool {

@@ -36,6 +36,7 @@ extension SentenceRun: EvaluableRun {
             "active_units": evaluation.activeUnits.map { $0.count as Any } ?? NSNull(),
             "latent_dimensions": model.latentDimension,
             "mutual_information": evaluation.mutualInformation.map { $0 as Any } ?? NSNull(),
+            "kl_per_dimension": evaluation.klPerDimension.map { $0 as Any } ?? NSNull(),
             "vocabulary": vocabulary.count, "keep_rate": configuration.keepRate,
         ]
         let encoded = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])

@@ -34,6 +34,8 @@ struct EpochRunner<Batch> {
             }
             try report.close(epoch: epoch, sums: training.finishEpoch())
             try saveCheckpoint()
+            // After the checkpoint, so that the page shows the state a resume starts from.
+            RunReportWriter.writeDuringTraining(folder: folder, contributor: report, trainCommand: trainCommand)
         }
         TrainingLog.write(report.closing)
     }

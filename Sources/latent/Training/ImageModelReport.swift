@@ -67,9 +67,12 @@ struct ImageModelReport: EpochReport {
 
     /// A metrics.jsonl record of an estimate. An autoencoder has no ELBO and no KL: those keys are
     /// null rather than numbers that would read as a bound.
+    /// Evaluation lines of a VAE also carry `kl_per_dimension`, the KL of each latent dimension.
     static func record(_ estimate: ObjectiveEstimate, split: String) -> [String: Any] {
-        ["split": split, "elbo": estimate.elbo ?? NSNull(), "reconstruction": estimate.reconstruction,
-         "kl": estimate.kl ?? NSNull(), "examples": estimate.count]
+        var record: [String: Any] = ["split": split, "elbo": estimate.elbo ?? NSNull(), "reconstruction": estimate.reconstruction,
+                                     "kl": estimate.kl ?? NSNull(), "examples": estimate.count]
+        if let perDimension = estimate.klPerDimension { record["kl_per_dimension"] = perDimension }
+        return record
     }
 
     static func describe(_ estimate: ObjectiveEstimate) -> String {

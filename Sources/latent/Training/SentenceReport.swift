@@ -97,7 +97,8 @@ struct SentenceReport: EpochReport {
          "reconstruction": evaluation.reconstruction, "perplexity": evaluation.perplexity,
          "sentences": evaluation.sentences, "tokens": evaluation.tokens,
          "active_units": evaluation.activeUnits.map { $0.count as Any } ?? NSNull(),
-         "mutual_information": evaluation.mutualInformation.map { $0 as Any } ?? NSNull()]
+         "mutual_information": evaluation.mutualInformation.map { $0 as Any } ?? NSNull(),
+         "kl_per_dimension": evaluation.klPerDimension.map { $0 as Any } ?? NSNull()]
     }
 
     static func describe(_ evaluation: SentenceEvaluation) -> String {
