@@ -3,12 +3,13 @@
 ///
 /// The paper skews the map, row i shifted right by i, so that each diagonal of the image becomes a
 /// column, then runs an LSTM column by column whose state-to-state step is a 2×1 convolution over
-/// rows (i − 1, i) of the previous column. Here the skew is never materialized: step t of the
-/// recurrence visits the pixels (i, t − i) of the image (its mirror image for the right-to-left
-/// direction), one per row that the diagonal crosses. Positions of the skewed map that lie outside
-/// the image hold a zero state, which is what the skewed map's zero padding gives there: the left
-/// padding's input is zero and its state stays zero, and the right padding feeds only more right
-/// padding, which the unskew discards.
+/// rows (i − 1, i) of the previous column. Here the gates move once into that skewed map, batch-last
+/// and channel-major, [4U, T, H, N] with T = H + W − 1 steps, so the rows a diagonal crosses are
+/// one contiguous block per channel: each step's state-to-state convolution is two GEMMs (one per
+/// tap) and the cell runs along contiguous positions. Positions of the skewed map outside the image
+/// keep a zero state, which is what the skewed map's zero padding gives there: the left padding's
+/// input is zero and its state stays zero, and the right padding feeds only more right padding,
+/// which the unskew discards.
 
 /// Which way a diagonal LSTM sweeps the image.
 public enum DiagonalDirection: Sendable {
@@ -25,7 +26,8 @@ extension Tensor {
     /// The gates of pixel (i, j) are `self[:, :, i, j]` plus `W[:, :, 0]·h(i − 1, j) +
     /// W[:, :, 1]·h(i, j − 1)`, the state of the pixel above and of the pixel to the left (to the
     /// right, j + 1, for the right-to-left direction), a zero state outside the image; the cell
-    /// state comes from (i, j − 1) (or (i, j + 1)). Gates are in the order o, f, i, g (``SpatialLSTMCell``).
+    /// state comes from (i, j − 1) (or (i, j + 1)). Gates are in the order o, f, i, g
+    /// (``SpatialLSTMCell``).
     ///
     /// - Parameters:
     ///   - self: [N, 4U, H, W], the input-to-state pre-activations of U state channels.
@@ -41,180 +43,180 @@ extension Tensor {
         precondition(stateWeight.shape == [4 * units, units, 2],
                      "diagonalLSTMRecurrence: state weight \(stateWeight.shape) must be [4U, U, 2] = [\(4 * units), \(units), 2]")
         let plan = DiagonalLSTMPlan(batch: batch, height: height, width: width, units: units, direction: direction)
-        let saving = GradientTape.isRecording && (gates.isDifferentiable || stateWeight.isDifferentiable)
-        let saved = DiagonalLSTMSaved(plan: plan, keepingEveryStep: saving)
+        let state = DiagonalLSTMState(plan: plan, weight: stateWeight.storage.pointer)
         let result = Tensor(shape: [batch, units, height, width]) { out in
-            plan.forward(gates: gates.storage.pointer, weight: stateWeight.storage.pointer, saved: saved, output: out.baseAddress!)
+            plan.forward(gates: gates.storage.pointer, state: state, output: out.baseAddress!)
         }
         return result.recorded(from: [gates, stateWeight]) { context in
             let gateGradients = Tensor(shape: gates.shape) { _ in }
             let weightGradient = Tensor(shape: stateWeight.shape) { _ in }
-            plan.backward(upstream: context.upstream.storage.pointer, weight: stateWeight.storage.pointer, saved: saved,
+            plan.backward(upstream: context.upstream.storage.pointer, state: state,
                           gateGradients: gateGradients.storage.pointer, weightGradient: weightGradient.storage.pointer)
             return [gateGradients, context.needsGradient(1) ? weightGradient : nil]
         }
     }
 }
 
-/// The shapes of one diagonal sweep. Inside, a step's state is [H, N, U]: image row i of example n
-/// at row i·N + n, channels last, so the rows a diagonal crosses are one contiguous block and the
-/// state-to-state convolution of a step is one GEMM over it.
+/// The shapes of one diagonal sweep. The skewed buffers are [channels, T, H, N]: step t, image row
+/// i, image n at (t·H + i)·N + n within a channel. The states are [U, T + 1, H + 1, N], one slot
+/// before the first step and one zero row above the image, so the first step and the first row read
+/// zeros with no bounds checks: the state after step t of row i is slot t + 1, row i + 1.
 struct DiagonalLSTMPlan {
     let batch: Int, height: Int, width: Int, units: Int
     let direction: DiagonalDirection
 
     /// Steps of the sweep: the columns of the skewed map.
     var steps: Int { height + width - 1 }
-    var stateBlock: Int { height * batch * units }
-    var gateBlock: Int { height * batch * 4 * units }
-    /// [H, N, 2U] im2col columns, column j·2 + tap: tap 0 the row above, tap 1 the row itself.
-    var columnBlock: Int { height * batch * 2 * units }
+    /// Floats of one step of one channel in the skewed buffers, H·N.
+    var stepSize: Int { height * batch }
+    /// Floats of one channel in the skewed buffers.
+    var skewedPlane: Int { steps * stepSize }
+    /// Floats of one slot of one channel in the state buffers, (H + 1)·N, and of one channel.
+    var slotSize: Int { (height + 1) * batch }
+    var statePlane: Int { (steps + 1) * slotSize }
 
     /// The image rows that step t's diagonal crosses.
-    func rows(at step: Int) -> ClosedRange<Int> { max(0, step - width + 1)...min(height - 1, step) }
+    func rows(at step: Int) -> ClosedRange<Int> { Swift.max(0, step - width + 1)...Swift.min(height - 1, step) }
 
-    /// The image column of row i at step t.
+    /// The step at which the sweep reaches pixel (i, j).
     @inline(__always)
-    func column(row: Int, step: Int) -> Int {
-        direction == .leftToRight ? step - row : width - 1 - (step - row)
-    }
+    func step(row: Int, column: Int) -> Int { row + (direction == .leftToRight ? column : width - 1 - column) }
 
-    func forward(gates: UnsafePointer<Float>, weight: UnsafePointer<Float>, saved: DiagonalLSTMSaved,
-                 output: UnsafeMutablePointer<Float>) {
-        let preactivation = UnsafeMutablePointer<Float>.allocate(capacity: gateBlock)
-        defer { preactivation.deallocate() }
-        let plane = height * width, gateCount = 4 * units
-        for t in 0..<steps {
-            let band = rows(at: t), first = band.lowerBound * batch, count = band.count * batch
-            let previousHidden = saved.hidden(t), columns = saved.columns(t)
-            for i in band {
-                let j = column(row: i, step: t)
+    /// Moves [N, C, H, W] into the skewed [C, T, H, N] (`skewing`), or back (the unskew); skewed
+    /// positions outside the image are neither read nor written.
+    func move(_ image: UnsafeMutablePointer<Float>, _ skewed: UnsafeMutablePointer<Float>, channels: Int, skewing: Bool) {
+        for c in 0..<channels {
+            for i in 0..<height {
                 for n in 0..<batch {
-                    let target = preactivation + (i * batch + n) * gateCount
-                    let source = gates + n * gateCount * plane + i * width + j
-                    for g in 0..<gateCount { target[g] = source[g * plane] }
-                    // Columns of the previous step's state: the row above (zero at the top) and this row.
-                    let column = columns + (i * batch + n) * 2 * units
-                    let above = previousHidden + ((i - 1) * batch + n) * units, own = previousHidden + (i * batch + n) * units
-                    for u in 0..<units {
-                        column[u * 2] = i > 0 ? above[u] : 0
-                        column[u * 2 + 1] = own[u]
+                    let pixels = image + ((n * channels + c) * height + i) * width
+                    let column = skewed + c * skewedPlane + i * batch + n
+                    for j in 0..<width {
+                        let at = column + step(row: i, column: j) * stepSize
+                        if skewing { at.pointee = pixels[j] } else { pixels[j] = at.pointee }
                     }
-                }
-            }
-            if t > 0 {
-                BLAS.gemm(transposeA: false, transposeB: true, m: count, n: gateCount, k: 2 * units,
-                          a: columns + first * 2 * units, b: weight, beta: 1, c: preactivation + first * gateCount)
-            }
-            let cell = saved.cell(t + 1), hidden = saved.hidden(t + 1)
-            // Rows off the diagonal hold a zero state (see the note at the top of this file).
-            cell.update(repeating: 0, count: stateBlock)
-            hidden.update(repeating: 0, count: stateBlock)
-            SpatialLSTMCell.forward(positions: count, width: units, preactivations: preactivation + first * gateCount,
-                                    previousCell: saved.cell(t) + first * units,
-                                    activations: saved.activations(t) + first * gateCount,
-                                    cellTanh: saved.cellTanh(t) + first * units,
-                                    cell: cell + first * units, hidden: hidden + first * units)
-            for i in band {
-                let j = column(row: i, step: t)
-                for n in 0..<batch {
-                    let source = hidden + (i * batch + n) * units, target = output + n * units * plane + i * width + j
-                    for u in 0..<units { target[u * plane] = source[u] }
                 }
             }
         }
     }
 
-    func backward(upstream: UnsafePointer<Float>, weight: UnsafePointer<Float>, saved: DiagonalLSTMSaved,
+    func forward(gates: UnsafePointer<Float>, state: DiagonalLSTMState, output: UnsafeMutablePointer<Float>) {
+        move(UnsafeMutablePointer(mutating: gates), state.gates, channels: 4 * units, skewing: true)
+        for t in 0..<steps {
+            let band = rows(at: t), first = band.lowerBound * batch, count = band.count * batch
+            let stepGates = state.gates + t * stepSize + first
+            if t > 0 {
+                // Tap 0 reads the row above (slot row i), tap 1 the row itself (slot row i + 1).
+                for tap in 0..<2 {
+                    BLAS.gemm(transposeA: false, transposeB: false, m: 4 * units, n: count, k: units,
+                              a: state.tapWeights[tap], lda: units, b: state.hidden + t * slotSize + first + tap * batch, ldb: statePlane,
+                              beta: 1, c: stepGates, ldc: skewedPlane)
+                }
+            }
+            let slot = (t + 1) * slotSize + first + batch
+            SpatialLSTMCell.forward(units: units, count: count, gates: ChannelRows(base: stepGates, stride: skewedPlane),
+                                    previousCell: ChannelRows(base: state.cell + t * slotSize + first + batch, stride: statePlane),
+                                    cellTanh: ChannelRows(base: state.cellTanh + t * stepSize + first, stride: skewedPlane),
+                                    cell: ChannelRows(base: state.cell + slot, stride: statePlane),
+                                    hidden: ChannelRows(base: state.hidden + slot, stride: statePlane))
+        }
+        // h after step t of row i sits at slot t + 1, row i + 1: one slot and one row past the
+        // skewed buffers' indexing.
+        let shifted = state.hidden + slotSize + batch
+        for u in 0..<units {
+            for i in 0..<height {
+                for n in 0..<batch {
+                    let pixels = output + ((n * units + u) * height + i) * width
+                    let column = shifted + u * statePlane + i * batch + n
+                    for j in 0..<width { pixels[j] = column[step(row: i, column: j) * slotSize] }
+                }
+            }
+        }
+    }
+
+    func backward(upstream: UnsafePointer<Float>, state: DiagonalLSTMState,
                   gateGradients: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>) {
-        let dHidden = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dCarried = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dCell = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dColumns = UnsafeMutablePointer<Float>.allocate(capacity: columnBlock)
-        // Every step's gate gradients, zero off the diagonal, for the one weight-gradient GEMM.
-        let dGates = UnsafeMutablePointer<Float>.allocate(capacity: steps * gateBlock)
-        defer { [dHidden, dCarried, dCell, dColumns, dGates].forEach { $0.deallocate() } }
-        dCarried.update(repeating: 0, count: stateBlock)
-        dCell.update(repeating: 0, count: stateBlock)
-        dGates.update(repeating: 0, count: steps * gateBlock)
-        let plane = height * width, gateCount = 4 * units
+        // ∂L/∂h in the skewed layout, zero off the image, and ∂L/∂gates likewise.
+        let dHidden = UnsafeMutablePointer<Float>.allocate(capacity: units * skewedPlane)
+        let dGates = UnsafeMutablePointer<Float>.allocate(capacity: 4 * units * skewedPlane)
+        // What step t sends back to step t − 1's h, by slot row (row 0: above the image, unused).
+        let carried = UnsafeMutablePointer<Float>.allocate(capacity: units * slotSize)
+        let dCell = UnsafeMutablePointer<Float>.allocate(capacity: units * stepSize)
+        let dTaps = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 4 * units * units)
+        defer { [dHidden, dGates, carried, dCell, dTaps].forEach { $0.deallocate() } }
+        dHidden.update(repeating: 0, count: units * skewedPlane)
+        move(UnsafeMutablePointer(mutating: upstream), dHidden, channels: units, skewing: true)
+        dCell.update(repeating: 0, count: units * stepSize)
+        dTaps.update(repeating: 0, count: 2 * 4 * units * units)
         for t in stride(from: steps - 1, through: 0, by: -1) {
             let band = rows(at: t), first = band.lowerBound * batch, count = band.count * batch
-            for i in band {
-                let j = column(row: i, step: t)
-                for n in 0..<batch {
-                    let state = (i * batch + n) * units, source = upstream + n * units * plane + i * width + j
-                    for u in 0..<units { dHidden[state + u] = source[u * plane] + dCarried[state + u] }
+            let stepGradients = dGates + t * stepSize + first, stepHidden = dHidden + t * stepSize + first
+            if t < steps - 1 {
+                for u in 0..<units {
+                    let from = carried + u * slotSize + first + batch, to = stepHidden + u * skewedPlane
+                    for p in 0..<count { to[p] += from[p] }
                 }
             }
             // A row's cell gradient carries from its next step; a row whose diagonal ends here has
-            // none yet (dCell is still its initial zero).
-            let stepGates = dGates + t * gateBlock
-            SpatialLSTMCell.backward(positions: count, width: units, hiddenGradient: dHidden + first * units,
-                                     cellGradient: dCell + first * units,
-                                     activations: saved.activations(t) + first * gateCount,
-                                     cellTanh: saved.cellTanh(t) + first * units,
-                                     previousCell: saved.cell(t) + first * units,
-                                     gateGradients: stepGates + first * gateCount)
-            for i in band {
-                let j = column(row: i, step: t)
-                for n in 0..<batch {
-                    let source = stepGates + (i * batch + n) * gateCount, target = gateGradients + n * gateCount * plane + i * width + j
-                    for g in 0..<gateCount { target[g * plane] = source[g] }
-                }
-            }
-            // ∂L/∂h of step t − 1: through this step's columns, to the row above and the row itself.
-            dCarried.update(repeating: 0, count: stateBlock)
-            guard t > 0 else { continue }
-            BLAS.gemm(transposeA: false, transposeB: false, m: count, n: 2 * units, k: gateCount,
-                      a: stepGates + first * gateCount, b: weight, c: dColumns + first * 2 * units)
-            for i in band {
-                for n in 0..<batch {
-                    let column = dColumns + (i * batch + n) * 2 * units
-                    let above = dCarried + ((i - 1) * batch + n) * units, own = dCarried + (i * batch + n) * units
-                    for u in 0..<units {
-                        if i > 0 { above[u] += column[u * 2] }
-                        own[u] += column[u * 2 + 1]
-                    }
-                }
+            // none yet (dCell still holds its initial zero).
+            SpatialLSTMCell.backward(units: units, count: count,
+                                     hiddenGradient: ChannelRows(base: stepHidden, stride: skewedPlane),
+                                     cellGradient: ChannelRows(base: dCell + first, stride: stepSize),
+                                     activations: ChannelRows(base: state.gates + t * stepSize + first, stride: skewedPlane),
+                                     cellTanh: ChannelRows(base: state.cellTanh + t * stepSize + first, stride: skewedPlane),
+                                     previousCell: ChannelRows(base: state.cell + t * slotSize + first + batch, stride: statePlane),
+                                     gateGradients: ChannelRows(base: stepGradients, stride: skewedPlane))
+            guard t > 0 else { break }
+            carried.update(repeating: 0, count: units * slotSize)
+            for tap in 0..<2 {
+                let previous = state.hidden + t * slotSize + first + tap * batch
+                // ∂L/∂h of step t − 1 through this tap: W_tapᵀ·dGates.
+                BLAS.gemm(transposeA: true, transposeB: false, m: units, n: count, k: 4 * units,
+                          a: state.tapWeights[tap], lda: units, b: stepGradients, ldb: skewedPlane,
+                          beta: 1, c: carried + first + tap * batch, ldc: slotSize)
+                // ∂L/∂W_tap += dGates·h_{t−1}ᵀ over the band.
+                BLAS.gemm(transposeA: false, transposeB: true, m: 4 * units, n: units, k: count,
+                          a: stepGradients, lda: skewedPlane, b: previous, ldb: statePlane,
+                          beta: 1, c: dTaps + tap * 4 * units * units, ldc: units)
             }
         }
-        // ∂L/∂W = Σ_t dGates_tᵀ · columns_t over every step (zero rows off the diagonal add nothing;
-        // step 0's columns are zero).
-        BLAS.gemm(transposeA: true, transposeB: false, m: gateCount, n: 2 * units, k: steps * height * batch,
-                  a: dGates, b: saved.columns(0), c: weightGradient)
+        // Every pixel's gate gradient was written at its step; the skewed padding is never read.
+        move(gateGradients, dGates, channels: 4 * units, skewing: false)
+        for g in 0..<(4 * units) {
+            for u in 0..<units {
+                for tap in 0..<2 { weightGradient[(g * units + u) * 2 + tap] = dTaps[tap * 4 * units * units + g * units + u] }
+            }
+        }
     }
 }
 
-/// What a diagonal sweep keeps: for training every step's gate activations, tanh(c), c and state
-/// columns; for a pass without gradients only the steps in flight, reused.
-final class DiagonalLSTMSaved: @unchecked Sendable {
-    private let plan: DiagonalLSTMPlan
-    private let everyStep: Bool
-    private let activationStorage, cellTanhStorage, cellStorage, hiddenStorage, columnStorage: TensorStorage
+/// What a diagonal sweep computes and its gradient reads: the skewed gates (their activations
+/// written over the pre-activations), tanh(c), and every step's c and h, plus the state-to-state
+/// weight split by tap into two [4U, U] matrices for the GEMMs.
+final class DiagonalLSTMState: @unchecked Sendable {
+    private let storage: TensorStorage
+    let gates, cellTanh, cell, hidden: UnsafeMutablePointer<Float>
+    let tapWeights: [UnsafeMutablePointer<Float>]
 
-    init(plan: DiagonalLSTMPlan, keepingEveryStep: Bool) {
-        self.plan = plan
-        everyStep = keepingEveryStep
-        let steps = keepingEveryStep ? plan.steps : 1
-        // Zero-filled: rows off the diagonal are read by the weight-gradient GEMM and must be finite.
-        activationStorage = TensorStorage(repeating: 0, count: steps * plan.gateBlock)
-        cellTanhStorage = TensorStorage(repeating: 0, count: steps * plan.stateBlock)
-        columnStorage = TensorStorage(repeating: 0, count: steps * plan.columnBlock)
-        // The states entering each step; the first is zero. Only h's latest two are ever read.
-        cellStorage = TensorStorage(repeating: 0, count: (keepingEveryStep ? plan.steps + 1 : 2) * plan.stateBlock)
-        hiddenStorage = TensorStorage(repeating: 0, count: 2 * plan.stateBlock)
+    init(plan: DiagonalLSTMPlan, weight: UnsafePointer<Float>) {
+        let units = plan.units, taps = 4 * units * units
+        let sizes = [4 * units * plan.skewedPlane, units * plan.skewedPlane, units * plan.statePlane, units * plan.statePlane, 2 * taps]
+        storage = TensorStorage(count: sizes.reduce(0, +))
+        var next = storage.pointer
+        var pointers: [UnsafeMutablePointer<Float>] = []
+        for size in sizes {
+            pointers.append(next)
+            next += size
+        }
+        (gates, cellTanh, cell, hidden) = (pointers[0], pointers[1], pointers[2], pointers[3])
+        tapWeights = [pointers[4], pointers[4] + taps]
+        // The states start at zero: the slot before the first step, the row above the image and
+        // every position off the image stay so.
+        cell.update(repeating: 0, count: units * plan.statePlane)
+        hidden.update(repeating: 0, count: units * plan.statePlane)
+        for g in 0..<(4 * units) {
+            for u in 0..<units {
+                for tap in 0..<2 { tapWeights[tap][g * units + u] = weight[(g * units + u) * 2 + tap] }
+            }
+        }
     }
-
-    private func slot(_ step: Int) -> Int { everyStep ? step : 0 }
-
-    func activations(_ step: Int) -> UnsafeMutablePointer<Float> { activationStorage.pointer + slot(step) * plan.gateBlock }
-    func cellTanh(_ step: Int) -> UnsafeMutablePointer<Float> { cellTanhStorage.pointer + slot(step) * plan.stateBlock }
-    func columns(_ step: Int) -> UnsafeMutablePointer<Float> { columnStorage.pointer + slot(step) * plan.columnBlock }
-    /// c entering step `index` (the state after step index − 1).
-    func cell(_ index: Int) -> UnsafeMutablePointer<Float> {
-        cellStorage.pointer + (everyStep ? index : index % 2) * plan.stateBlock
-    }
-    /// h entering step `index`.
-    func hidden(_ index: Int) -> UnsafeMutablePointer<Float> { hiddenStorage.pointer + (index % 2) * plan.stateBlock }
 }

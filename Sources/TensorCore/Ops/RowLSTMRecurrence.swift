@@ -2,10 +2,11 @@
 /// VJP: the image's rows top to bottom, each row's state computed from the previous row's by a 1-D
 /// convolution along the row.
 ///
-/// Stepping rows as ordinary ops would record a dozen tape nodes per row and layer; here the
-/// forward pass keeps the gates and states in flat buffers, each row's state-to-state convolution is
-/// one GEMM over im2col columns of the previous row, and the backward pass walks the rows in
-/// reverse, with one GEMM over all rows for the weight gradient.
+/// Stepping rows as ordinary ops would record a dozen tape nodes per row and layer. Here the gates
+/// move once into the batch-last layout [4U, H, W, N] (``BatchLastLayout``), where a row of all N
+/// images is one contiguous block per channel: each row's state-to-state convolution is then one
+/// GEMM over shifted copies of the previous row's state, the cell runs along contiguous positions,
+/// and the weight gradient is one GEMM over all rows.
 
 extension Tensor {
     /// The Row LSTM over the rows of `self`, the input-to-state gates of every pixel.
@@ -28,175 +29,137 @@ extension Tensor {
                         && stateWeight.shape[2] % 2 == 1,
                      "rowLSTMRecurrence: state weight \(stateWeight.shape) must be [4U, U, k] = [\(4 * units), \(units), odd k]")
         let plan = RowLSTMPlan(batch: batch, height: height, width: width, units: units, kernel: stateWeight.shape[2])
-        let saving = GradientTape.isRecording && (gates.isDifferentiable || stateWeight.isDifferentiable)
-        let saved = RowLSTMSaved(plan: plan, keepingEveryRow: saving)
+        let state = RowLSTMState(plan: plan)
         let result = Tensor(shape: [batch, units, height, width]) { out in
-            plan.forward(gates: gates.storage.pointer, weight: stateWeight.storage.pointer, saved: saved, output: out.baseAddress!)
+            plan.forward(gates: gates.storage.pointer, weight: stateWeight.storage.pointer, state: state, output: out.baseAddress!)
         }
         return result.recorded(from: [gates, stateWeight]) { context in
             let gateGradients = Tensor(shape: gates.shape) { _ in }
             let weightGradient = Tensor(shape: stateWeight.shape) { _ in }
-            plan.backward(upstream: context.upstream.storage.pointer, weight: stateWeight.storage.pointer, saved: saved,
+            plan.backward(upstream: context.upstream.storage.pointer, weight: stateWeight.storage.pointer, state: state,
                           gateGradients: gateGradients.storage.pointer, weightGradient: weightGradient.storage.pointer)
             return [gateGradients, context.needsGradient(1) ? weightGradient : nil]
         }
     }
 }
 
-/// The shapes of one Row LSTM recurrence. Inside, a row is [N·W, channels]: position (n, w) at
-/// row n·W + w, channels last, so the state-to-state convolution of a row is one GEMM.
+/// The shapes of one Row LSTM recurrence. Every buffer is batch-last and channel-major,
+/// [channels, H, W·N]: channel c of row r is the W·N floats at (c·H + r)·W·N, pixel w of image n at
+/// w·N + n within them.
 struct RowLSTMPlan {
     let batch: Int, height: Int, width: Int, units: Int, kernel: Int
 
-    /// Positions in a row of the batch.
-    var positions: Int { batch * width }
-    /// Floats of one row's state, [N·W, U].
-    var stateBlock: Int { positions * units }
-    /// Floats of one row's gates, [N·W, 4U].
-    var gateBlock: Int { positions * 4 * units }
-    /// Floats of one row's im2col columns, [N·W, U·k], column j·k + tap as the weight flattens.
-    var columnBlock: Int { positions * units * kernel }
+    /// Positions in a row of the batch, W·N.
+    var positions: Int { width * batch }
+    /// Floats of one channel over all rows.
+    var plane: Int { height * positions }
 
-    /// Writes the im2col columns of a row's state: columns[(n, w), j·k + tap] = h[(n, w + tap − k/2), j].
-    func columns(of hidden: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+    /// Writes row r's im2col columns from row r − 1's state: column j·k + tap holds the state of
+    /// channel j shifted by tap − k/2 pixels along the row, zero past the row's ends.
+    func buildColumns(row: Int, state: RowLSTMState) {
         let half = kernel / 2
-        for n in 0..<batch {
-            for w in 0..<width {
-                let row = columns + (n * width + w) * units * kernel
-                for tap in 0..<kernel {
-                    let source = w + tap - half
-                    let inside = source >= 0 && source < width
-                    let state = hidden + (n * width + source) * units
-                    for j in 0..<units { row[j * kernel + tap] = inside ? state[j] : 0 }
+        for j in 0..<units {
+            let source = state.hidden + j * plane + (row - 1) * positions
+            for tap in 0..<kernel {
+                let target = state.columns + (j * kernel + tap) * plane + row * positions
+                let shift = (tap - half) * batch   // floats: pixel w reads pixel w + tap − k/2
+                let kept = positions - Swift.abs(shift)
+                guard kept > 0 else { target.update(repeating: 0, count: positions); continue }
+                if shift >= 0 {
+                    target.update(from: source + shift, count: kept)
+                    (target + kept).update(repeating: 0, count: shift)
+                } else {
+                    target.update(repeating: 0, count: -shift)
+                    (target - shift).update(from: source, count: kept)
                 }
             }
         }
     }
 
-    /// Adds im2col column gradients back onto the state they came from (the adjoint of ``columns``).
-    func accumulateColumns(_ columns: UnsafePointer<Float>, into hidden: UnsafeMutablePointer<Float>) {
-        let half = kernel / 2
-        hidden.update(repeating: 0, count: stateBlock)
-        for n in 0..<batch {
-            for w in 0..<width {
-                let row = columns + (n * width + w) * units * kernel
-                for tap in 0..<kernel {
-                    let source = w + tap - half
-                    guard source >= 0 && source < width else { continue }
-                    let state = hidden + (n * width + source) * units
-                    for j in 0..<units { state[j] += row[j * kernel + tap] }
-                }
-            }
-        }
-    }
-
-    func forward(gates: UnsafePointer<Float>, weight: UnsafePointer<Float>, saved: RowLSTMSaved,
-                 output: UnsafeMutablePointer<Float>) {
-        let preactivation = UnsafeMutablePointer<Float>.allocate(capacity: gateBlock)
-        defer { preactivation.deallocate() }
-        let plane = height * width
+    func forward(gates: UnsafePointer<Float>, weight: UnsafePointer<Float>, state: RowLSTMState, output: UnsafeMutablePointer<Float>) {
+        BatchLastLayout.toBatchLast(gates, batch: batch, values: 4 * units * height * width, into: state.gates)
+        let zeroCell = ChannelRows(base: state.zeros, stride: 0)
         for r in 0..<height {
-            let columns = saved.columns(r), previousCell = saved.cell(r), previousHidden = saved.hidden(r)
-            // The gates of row r, from [N, 4U, H, W] to [N·W, 4U].
-            for n in 0..<batch {
-                for g in 0..<(4 * units) {
-                    let source = gates + (n * 4 * units + g) * plane + r * width
-                    for w in 0..<width { preactivation[(n * width + w) * 4 * units + g] = source[w] }
-                }
-            }
+            let rowGates = ChannelRows(base: state.gates + r * positions, stride: plane)
             if r > 0 {
-                self.columns(of: previousHidden, into: columns)
-                BLAS.gemm(transposeA: false, transposeB: true, m: positions, n: 4 * units, k: units * kernel,
-                          a: columns, b: weight, beta: 1, c: preactivation)
+                buildColumns(row: r, state: state)
+                BLAS.gemm(transposeA: false, transposeB: false, m: 4 * units, n: positions, k: units * kernel,
+                          a: weight, lda: units * kernel, b: state.columns + r * positions, ldb: plane,
+                          beta: 1, c: rowGates.base, ldc: plane)
             }
-            SpatialLSTMCell.forward(positions: positions, width: units, preactivations: preactivation,
-                                    previousCell: previousCell, activations: saved.activations(r),
-                                    cellTanh: saved.cellTanh(r), cell: saved.cell(r + 1), hidden: saved.hidden(r + 1))
-            // h of row r, from [N·W, U] to [N, U, H, W].
-            let hidden = saved.hidden(r + 1)
-            for n in 0..<batch {
-                for j in 0..<units {
-                    let target = output + (n * units + j) * plane + r * width
-                    for w in 0..<width { target[w] = hidden[(n * width + w) * units + j] }
-                }
-            }
+            SpatialLSTMCell.forward(units: units, count: positions, gates: rowGates,
+                                    previousCell: r == 0 ? zeroCell : ChannelRows(base: state.cell + (r - 1) * positions, stride: plane),
+                                    cellTanh: ChannelRows(base: state.cellTanh + r * positions, stride: plane),
+                                    cell: ChannelRows(base: state.cell + r * positions, stride: plane),
+                                    hidden: ChannelRows(base: state.hidden + r * positions, stride: plane))
         }
+        BatchLastLayout.toBatchFirst(state.hidden, batch: batch, values: units * height * width, into: output)
     }
 
-    func backward(upstream: UnsafePointer<Float>, weight: UnsafePointer<Float>, saved: RowLSTMSaved,
+    func backward(upstream: UnsafePointer<Float>, weight: UnsafePointer<Float>, state: RowLSTMState,
                   gateGradients: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>) {
-        let dHidden = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dCarried = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dCell = UnsafeMutablePointer<Float>.allocate(capacity: stateBlock)
-        let dColumns = UnsafeMutablePointer<Float>.allocate(capacity: columnBlock)
-        let dGates = UnsafeMutablePointer<Float>.allocate(capacity: height * gateBlock)
-        defer { [dHidden, dCarried, dCell, dColumns, dGates].forEach { $0.deallocate() } }
-        dCarried.update(repeating: 0, count: stateBlock)
-        dCell.update(repeating: 0, count: stateBlock)
-        let plane = height * width
+        let dHidden = UnsafeMutablePointer<Float>.allocate(capacity: units * plane)
+        let dGates = UnsafeMutablePointer<Float>.allocate(capacity: 4 * units * plane)
+        let dCell = UnsafeMutablePointer<Float>.allocate(capacity: units * positions)
+        let dColumns = UnsafeMutablePointer<Float>.allocate(capacity: units * kernel * positions)
+        defer { [dHidden, dGates, dCell, dColumns].forEach { $0.deallocate() } }
+        BatchLastLayout.toBatchLast(upstream, batch: batch, values: units * height * width, into: dHidden)
+        dCell.update(repeating: 0, count: units * positions)
+        let zeroCell = ChannelRows(base: state.zeros, stride: 0)
+        let half = kernel / 2
         for r in stride(from: height - 1, through: 0, by: -1) {
-            // ∂L/∂h of row r: its own output's gradient plus what row r + 1 sent back.
-            for n in 0..<batch {
-                for j in 0..<units {
-                    let source = upstream + (n * units + j) * plane + r * width
-                    for w in 0..<width {
-                        let index = (n * width + w) * units + j
-                        dHidden[index] = source[w] + dCarried[index]
-                    }
+            // dHidden's row r already holds what row r + 1 sent back, added below.
+            SpatialLSTMCell.backward(units: units, count: positions,
+                                     hiddenGradient: ChannelRows(base: dHidden + r * positions, stride: plane),
+                                     cellGradient: ChannelRows(base: dCell, stride: positions),
+                                     activations: ChannelRows(base: state.gates + r * positions, stride: plane),
+                                     cellTanh: ChannelRows(base: state.cellTanh + r * positions, stride: plane),
+                                     previousCell: r == 0 ? zeroCell : ChannelRows(base: state.cell + (r - 1) * positions, stride: plane),
+                                     gateGradients: ChannelRows(base: dGates + r * positions, stride: plane))
+            guard r > 0 else { continue }
+            // ∂L/∂columns = Wᵀ·dGates, then each column back onto the state of row r − 1.
+            BLAS.gemm(transposeA: true, transposeB: false, m: units * kernel, n: positions, k: 4 * units,
+                      a: weight, lda: units * kernel, b: dGates + r * positions, ldb: plane,
+                      c: dColumns, ldc: positions)
+            for j in 0..<units {
+                let target = dHidden + j * plane + (r - 1) * positions
+                for tap in 0..<kernel {
+                    let source = dColumns + (j * kernel + tap) * positions
+                    let shift = (tap - half) * batch
+                    let kept = positions - Swift.abs(shift)
+                    guard kept > 0 else { continue }
+                    // Column position p read state position p + shift.
+                    let from = shift >= 0 ? source : source - shift, to = shift >= 0 ? target + shift : target
+                    for p in 0..<kept { to[p] += from[p] }
                 }
             }
-            let rowGates = dGates + r * gateBlock
-            SpatialLSTMCell.backward(positions: positions, width: units, hiddenGradient: dHidden, cellGradient: dCell,
-                                     activations: saved.activations(r), cellTanh: saved.cellTanh(r),
-                                     previousCell: saved.cell(r), gateGradients: rowGates)
-            for n in 0..<batch {
-                for g in 0..<(4 * units) {
-                    let target = gateGradients + (n * 4 * units + g) * plane + r * width
-                    for w in 0..<width { target[w] = rowGates[(n * width + w) * 4 * units + g] }
-                }
-            }
-            if r > 0 {
-                BLAS.gemm(transposeA: false, transposeB: false, m: positions, n: units * kernel, k: 4 * units,
-                          a: rowGates, b: weight, c: dColumns)
-                accumulateColumns(dColumns, into: dCarried)
-            }
         }
-        // ∂L/∂W = Σ_r dGates_rᵀ · columns_r; row 0 has no columns (its previous state is zero).
-        if height > 1 {
-            BLAS.gemm(transposeA: true, transposeB: false, m: 4 * units, n: units * kernel, k: (height - 1) * positions,
-                      a: dGates + gateBlock, b: saved.columns(1), c: weightGradient)
-        } else {
-            weightGradient.update(repeating: 0, count: 4 * units * units * kernel)
-        }
+        BatchLastLayout.toBatchFirst(dGates, batch: batch, values: 4 * units * height * width, into: gateGradients)
+        // ∂L/∂W = Σ_r dGates_r · columns_rᵀ, one GEMM over every row (row 0's columns are zero).
+        BLAS.gemm(transposeA: false, transposeB: true, m: 4 * units, n: units * kernel, k: plane,
+                  a: dGates, lda: plane, b: state.columns, ldb: plane, c: weightGradient, ldc: units * kernel)
     }
 }
 
-/// What the Row LSTM's forward pass keeps: for training every row's gate activations, tanh(c), c,
-/// h and state columns; for a pass without gradients only the rows in flight, reused.
-final class RowLSTMSaved: @unchecked Sendable {
-    private let plan: RowLSTMPlan
-    private let everyRow: Bool
-    private let activationStorage, cellTanhStorage, cellStorage, hiddenStorage, columnStorage: TensorStorage
+/// What the Row LSTM's forward pass computes and its backward pass reads, batch-last: the gate
+/// activations (written over the pre-activations), c, tanh(c), h, and every row's im2col columns.
+final class RowLSTMState: @unchecked Sendable {
+    private let storage: TensorStorage
+    let gates, cell, cellTanh, hidden, columns, zeros: UnsafeMutablePointer<Float>
 
-    init(plan: RowLSTMPlan, keepingEveryRow: Bool) {
-        self.plan = plan
-        everyRow = keepingEveryRow
-        let rows = keepingEveryRow ? plan.height : 1
-        activationStorage = TensorStorage(count: rows * plan.gateBlock)
-        cellTanhStorage = TensorStorage(count: rows * plan.stateBlock)
-        // States entering each row: row 0's are zero.
-        cellStorage = TensorStorage(repeating: 0, count: (keepingEveryRow ? plan.height + 1 : 2) * plan.stateBlock)
-        hiddenStorage = TensorStorage(repeating: 0, count: (keepingEveryRow ? plan.height + 1 : 2) * plan.stateBlock)
-        columnStorage = TensorStorage(repeating: 0, count: rows * plan.columnBlock)
+    init(plan: RowLSTMPlan) {
+        let (units, plane, positions) = (plan.units, plan.plane, plan.positions)
+        let sizes = [4 * units * plane, units * plane, units * plane, units * plane, units * plan.kernel * plane, positions]
+        storage = TensorStorage(count: sizes.reduce(0, +))
+        var next = storage.pointer
+        var pointers: [UnsafeMutablePointer<Float>] = []
+        for size in sizes {
+            pointers.append(next)
+            next += size
+        }
+        (gates, cell, cellTanh, hidden, columns, zeros) = (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5])
+        // Row 0 has no previous row: its columns and the cell before it are zero.
+        for channel in 0..<(units * plan.kernel) { (columns + channel * plane).update(repeating: 0, count: positions) }
+        zeros.update(repeating: 0, count: positions)
     }
-
-    private func slot(_ row: Int) -> Int { everyRow ? row : 0 }
-    /// States are indexed by the row that produced them plus one; without gradients two slots alternate.
-    private func stateSlot(_ index: Int) -> Int { everyRow ? index : index % 2 }
-
-    func activations(_ row: Int) -> UnsafeMutablePointer<Float> { activationStorage.pointer + slot(row) * plan.gateBlock }
-    func cellTanh(_ row: Int) -> UnsafeMutablePointer<Float> { cellTanhStorage.pointer + slot(row) * plan.stateBlock }
-    func columns(_ row: Int) -> UnsafeMutablePointer<Float> { columnStorage.pointer + slot(row) * plan.columnBlock }
-    func cell(_ index: Int) -> UnsafeMutablePointer<Float> { cellStorage.pointer + stateSlot(index) * plan.stateBlock }
-    func hidden(_ index: Int) -> UnsafeMutablePointer<Float> { hiddenStorage.pointer + stateSlot(index) * plan.stateBlock }
 }

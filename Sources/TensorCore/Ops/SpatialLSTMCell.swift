@@ -3,64 +3,70 @@
 ///
 /// Gates come in the paper's order o, f, i, g (eq. 3 of van den Oord et al. 2016, and the shared
 /// reference): o, f, i = σ(·), g = tanh(·); c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c).
-/// Every buffer is position-major with the channels last: position p's 4H pre-activations are
-/// `preactivations[p·4H ..< (p+1)·4H]` and its state is `[p·H ..< (p+1)·H]`.
+/// Buffers are channel-major (``ChannelRows``): channel k's values at the block's `count` positions
+/// are contiguous (gate k·U + j of state channel j), so the loops run along positions and vectorize.
 enum SpatialLSTMCell {
-    /// One step of `positions` cells.
+    /// One step of `count` positions' cells.
     ///
     /// - Parameters:
-    ///   - preactivations: [positions, 4H], the gates before their nonlinearities.
-    ///   - previousCell: [positions, H], c_prev.
-    ///   - activations: [positions, 4H], receives o, f, i, g after their nonlinearities.
-    ///   - cellTanh: [positions, H], receives tanh(c).
-    ///   - cell, hidden: [positions, H], receive c and h.
-    @inline(__always)
-    static func forward(positions: Int, width: Int, preactivations: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
-                        activations: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>,
-                        cell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>) {
-        for position in 0..<positions {
-            let p = preactivations + position * 4 * width, a = activations + position * 4 * width
-            let state = position * width
-            for j in 0..<width {
-                let o = GateMath.sigmoid(p[j]), f = GateMath.sigmoid(p[width + j])
-                let i = GateMath.sigmoid(p[2 * width + j]), g = FastMath.tanh(p[3 * width + j])
-                let c = f * previousCell[state + j] + i * g
-                let t = FastMath.tanh(c)
-                (a[j], a[width + j], a[2 * width + j], a[3 * width + j]) = (o, f, i, g)
-                cell[state + j] = c
-                cellTanh[state + j] = t
-                hidden[state + j] = o * t
+    ///   - gates: 4U rows: on entry the pre-activations, on return the activations o, f, i, g
+    ///     (what the gradient needs).
+    ///   - previousCell: U rows, c_prev.
+    ///   - cellTanh, cell, hidden: U rows each, receive tanh(c), c and h.
+    static func forward(units: Int, count: Int, gates: ChannelRows, previousCell: ChannelRows,
+                        cellTanh: ChannelRows, cell: ChannelRows, hidden: ChannelRows) {
+        // One loop per function, each over contiguous positions: loops this simple vectorize, a
+        // single loop with five transcendentals and eight streams did not (60 ns per cell).
+        for j in 0..<units {
+            let o = gates[j], f = gates[units + j], i = gates[2 * units + j], g = gates[3 * units + j]
+            let previous = previousCell[j], t = cellTanh[j], c = cell[j], h = hidden[j]
+            for row in [o, f, i] {
+                for p in 0..<count { row[p] = GateMath.sigmoid(row[p]) }
             }
+            for p in 0..<count { g[p] = FastMath.tanh(g[p]) }
+            for p in 0..<count { c[p] = f[p] * previous[p] + i[p] * g[p] }
+            for p in 0..<count { t[p] = FastMath.tanh(c[p]) }
+            for p in 0..<count { h[p] = o[p] * t[p] }
         }
     }
 
-    /// The gradient of one step of `positions` cells.
+    /// The gradient of one step of `count` positions' cells.
     ///
     /// - Parameters:
-    ///   - hiddenGradient: [positions, H], ∂L/∂h of this step (from its output and from later steps).
-    ///   - cellGradient: [positions, H], on entry ∂L/∂c from later steps; on return ∂L/∂c_prev.
-    ///   - activations, cellTanh, previousCell: what ``forward`` saved and used.
-    ///   - gateGradients: [positions, 4H], receives ∂L/∂preactivations.
-    @inline(__always)
-    static func backward(positions: Int, width: Int, hiddenGradient: UnsafePointer<Float>,
-                         cellGradient: UnsafeMutablePointer<Float>, activations: UnsafePointer<Float>,
-                         cellTanh: UnsafePointer<Float>, previousCell: UnsafePointer<Float>,
-                         gateGradients: UnsafeMutablePointer<Float>) {
-        for position in 0..<positions {
-            let a = activations + position * 4 * width, d = gateGradients + position * 4 * width
-            let state = position * width
-            for j in 0..<width {
-                let (o, f, i, g) = (a[j], a[width + j], a[2 * width + j], a[3 * width + j])
-                let t = cellTanh[state + j], dh = hiddenGradient[state + j]
-                let dc = cellGradient[state + j] + dh * o * (1 - t * t)
-                d[j] = dh * t * o * (1 - o)
-                d[width + j] = dc * previousCell[state + j] * f * (1 - f)
-                d[2 * width + j] = dc * g * i * (1 - i)
-                d[3 * width + j] = dc * i * (1 - g * g)
-                cellGradient[state + j] = dc * f
+    ///   - hiddenGradient: U rows, ∂L/∂h of this step (from its output and from later steps).
+    ///   - cellGradient: U rows, on entry ∂L/∂c from later steps; on return ∂L/∂c_prev.
+    ///   - activations, cellTanh, previousCell: what ``forward`` left and used.
+    ///   - gateGradients: 4U rows, receive ∂L/∂pre-activations.
+    static func backward(units: Int, count: Int, hiddenGradient: ChannelRows, cellGradient: ChannelRows,
+                         activations: ChannelRows, cellTanh: ChannelRows, previousCell: ChannelRows, gateGradients: ChannelRows) {
+        for j in 0..<units {
+            let o = activations[j], f = activations[units + j], i = activations[2 * units + j], g = activations[3 * units + j]
+            let dO = gateGradients[j], dF = gateGradients[units + j], dI = gateGradients[2 * units + j], dG = gateGradients[3 * units + j]
+            let t = cellTanh[j], previous = previousCell[j], dh = hiddenGradient[j], dc = cellGradient[j]
+            for p in 0..<count {
+                let dcTotal = dc[p] + dh[p] * o[p] * (1 - t[p] * t[p])
+                dO[p] = dh[p] * t[p] * o[p] * (1 - o[p])
+                dF[p] = dcTotal * previous[p] * f[p] * (1 - f[p])
+                dI[p] = dcTotal * g[p] * i[p] * (1 - i[p])
+                dG[p] = dcTotal * i[p] * (1 - g[p] * g[p])
+                dc[p] = dcTotal * f[p]
             }
         }
     }
+}
+
+/// Channel rows of a channel-major buffer: channel k's values start at `base + k·stride`, and
+/// the positions of a step are contiguous from there.
+struct ChannelRows {
+    let base: UnsafeMutablePointer<Float>
+    let stride: Int
+
+    @inline(__always)
+    subscript(channel: Int) -> UnsafeMutablePointer<Float> { base + channel * stride }
+
+    /// The same rows from `positions` positions further along.
+    @inline(__always)
+    func advanced(by positions: Int) -> ChannelRows { ChannelRows(base: base + positions, stride: stride) }
 }
 
 extension Tensor {
@@ -76,16 +82,13 @@ extension Tensor {
         let (units, count) = (previousCell.shape[0], previousCell.shape[1])
         precondition(previousCell.rank == 2 && gates.shape == [4 * units, count],
                      "spatialLSTMCell: gates \(gates.shape) must be [4U, N] for a cell of \(previousCell.shape)")
-        let cell = Tensor(shape: previousCell.shape) { _ in }
+        let activations = Tensor(shape: gates.shape) { $0.baseAddress!.update(from: gates.storage.pointer, count: gates.elementCount) }
+        let cell = Tensor(shape: previousCell.shape) { _ in }, cellTanh = Tensor(shape: previousCell.shape) { _ in }
         let hidden = Tensor(shape: previousCell.shape) { out in
-            let p = gates.storage.pointer, previous = previousCell.storage.pointer, c = cell.storage.pointer
-            let block = units * count
-            for index in 0..<block {
-                let o = GateMath.sigmoid(p[index]), f = GateMath.sigmoid(p[block + index])
-                let i = GateMath.sigmoid(p[2 * block + index]), g = FastMath.tanh(p[3 * block + index])
-                c[index] = f * previous[index] + i * g
-                out[index] = o * FastMath.tanh(c[index])
-            }
+            let rows = { (pointer: UnsafeMutablePointer<Float>) in ChannelRows(base: pointer, stride: count) }
+            SpatialLSTMCell.forward(units: units, count: count, gates: rows(activations.storage.pointer),
+                                    previousCell: rows(previousCell.storage.pointer), cellTanh: rows(cellTanh.storage.pointer),
+                                    cell: rows(cell.storage.pointer), hidden: rows(out.baseAddress!))
         }
         return (hidden, cell)
     }
