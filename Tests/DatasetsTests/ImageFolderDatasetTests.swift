@@ -77,6 +77,11 @@ final class ImageFolderDatasetTests: XCTestCase {
         try Data("x".utf8).write(to: directory.appendingPathComponent("cats/notes.txt"))
         XCTAssertFalse(ImageFolderDataset.isImageFolder(directory))
         XCTAssertEqual(assertThrows(ImageFolderError.self) { try ImageFolderDataset.load(directory: directory) }, .noImages(directory: directory.path))
+        // train/ with images but an empty test/: the test folder is named.
+        let split = try folder(["train/a/1.png": "grey.png", "train/b/2.png": "grey.png"])
+        try FileManager.default.createDirectory(at: split.appendingPathComponent("test/a"), withIntermediateDirectories: true)
+        XCTAssertEqual(assertThrows(ImageFolderError.self) { try ImageFolderDataset.load(directory: split) },
+                       .noImages(directory: split.appendingPathComponent("test").path))
     }
 
     /// A temporary image folder: each key a path inside it, each value a file of Fixtures/files.

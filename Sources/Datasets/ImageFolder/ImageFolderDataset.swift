@@ -39,6 +39,7 @@ public enum ImageFolderDataset {
                 files += imageFiles(in: folder).map { ($0, label) }
             }
             guard trainCount > 0 else { throw .noImages(directory: trainRoot.path) }
+            guard files.count > trainCount else { throw .noImages(directory: testRoot.path) }
             let all = try images(of: files, imageSize: imageSize)
             return ImageDataset(training: all.subset(Array(0..<trainCount)), test: all.subset(Array(trainCount..<all.count)),
                                 classNames: classNames, testSplit: .files("test/"))
