@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libopenblas-dev and zlib1g-dev.
+        // System libraries: Debian's libopenblas-dev, zlib1g-dev, libpng-dev and libjpeg62-turbo-dev.
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -27,11 +27,21 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
 
         // Libraries, lowest layer first. Nothing below reaches up.
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
         .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),
 
@@ -60,7 +70,8 @@ let package = Package(
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "TestSupport"]),
+        // Fixtures (a CIFAR-10 excerpt, small PNG and JPEG files) are read from the source tree by path.
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GenerativeModelsTests", dependencies: ["GenerativeModels", "NN", "TensorCore", "Datasets", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TensorCore", "TestSupport"]),
         // Fixtures (run folders and --help snapshots) are read from the source tree by path.

@@ -4,12 +4,12 @@
 #
 #   scripts/fuzz.sh TARGET [libFuzzer flags…]      e.g. scripts/fuzz.sh safetensors -runs=1000000
 #
-# TARGET is safetensors, configuration, idx, text or metrics (FuzzTargets in Sources/FuzzTargets). Inputs
+# TARGET is safetensors, configuration, idx, text, metrics, cifar or image (FuzzTargets in Sources/FuzzTargets). Inputs
 # that reach new code are merged into Fuzz/Corpus/TARGET afterwards; an input that crashes is
 # written to Fuzz/Crashes/TARGET/, where the test suite replays it from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh safetensors|configuration|idx|text|metrics [libFuzzer flags]}
+target=${1:?usage: scripts/fuzz.sh safetensors|configuration|idx|text|metrics|cifar|image [libFuzzer flags]}
 shift
 # SwiftPM keeps a path dependency's list of source files from its first build: when files were
 # added or removed in the main package since, start the fuzzer's build afresh.

@@ -11,7 +11,23 @@ public enum FuzzTargets {
     /// Every target by name, as `scripts/fuzz.sh` and Fuzz/Corpus/NAME know them.
     public static let all: [String: @Sendable (Data) -> Void] = [
         "safetensors": safetensors, "configuration": configuration, "idx": idx, "text": text, "metrics": metrics,
+        "cifar": cifar, "image": image,
     ]
+
+    /// A CIFAR-10 batch file (data_batch_N.bin, test_batch.bin).
+    @Sendable public static func cifar(_ data: Data) {
+        _ = try? CIFARBatch.images(data, path: "fuzz input")
+    }
+
+    /// A PNG or JPEG file of an image folder: decoded by libpng or libjpeg-turbo, then taken
+    /// through what loading does with it (grey test, channel expansion, planes, resizing).
+    @Sendable public static func image(_ data: Data) {
+        guard let image = try? ImageFileDecoder.decode(data), image.width * image.height <= 1 << 20 else { return }
+        let colour = image.withChannels(3)
+        _ = colour.planes
+        if image.isGrey { _ = colour.withChannels(1) }
+        _ = ImageResizing.resizedAndCropped(image, to: 5)
+    }
 
     /// A checkpoint or any safetensors file.
     @Sendable public static func safetensors(_ data: Data) {

@@ -61,7 +61,7 @@ final class BadInputTests: XCTestCase {
     func testUnknownModelFamilyIsNamedWithTheAllowedOnes() throws {
         let folder = try temporaryFolder()
         try Data(#"{"model": "diffusion"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
-        try assertFails(["eval", folder.path], mentioning: ["model", "diffusion", "vae, autoencoder, pixelcnn, independent-pixels, sentence-vae, rnnlm"])
+        try assertFails(["eval", folder.path], mentioning: ["model", "diffusion", "vae, autoencoder, pixelcnn, pixelrnn, independent-pixels, sentence-vae, rnnlm"])
     }
 
     func testExistingRunFolderIsNotOverwritten() throws {

@@ -1,26 +1,47 @@
 import TensorCore
 
 /// One split of an image data set in memory: intensities in [0, 1] and integer labels.
+///
+/// Images are grey (1 channel) or colour (3 channels). Each image is `channels` planes in the
+/// order R, G, B, each plane `rows × columns` row-major: shape C×H×W, so one image is
+/// `dimension = channels · rows · columns` values. Grey images are the C = 1 case, laid out as
+/// before channels existed.
 public struct ImageSet: Sendable {
-    /// count × dimension values in [0, 1], row-major.
+    /// count × dimension values in [0, 1]: image after image, each C×H×W.
     public let intensities: [Float]
     public let labels: [Int]
+    /// 1 (grey) or 3 (R, G, B planes).
+    public let channels: Int
     public let rows: Int
     public let columns: Int
 
     public var count: Int { labels.count }
-    /// Pixels per image.
-    public var dimension: Int { rows * columns }
+    /// Values per image: channels · rows · columns.
+    public var dimension: Int { channels * rows * columns }
+    /// Pixels per channel plane: rows · columns.
+    public var planeSize: Int { rows * columns }
+    /// Whether the images have three channels (R, G, B).
+    public var isColour: Bool { channels == 3 }
     /// The number of classes: one more than the largest label.
     public var classCount: Int { (labels.max() ?? -1) + 1 }
 
-    public init(intensities: [Float], labels: [Int], rows: Int, columns: Int) {
-        precondition(intensities.count == labels.count * rows * columns,
-                     "ImageSet: \(intensities.count) values do not make \(labels.count) images of \(rows)×\(columns)")
+    /// Images from intensities laid out image after image, each C×H×W (`channels` planes of
+    /// `rows × columns`).
+    public init(intensities: [Float], labels: [Int], channels: Int = 1, rows: Int, columns: Int) {
+        precondition(channels >= 1, "ImageSet: \(channels) channels")
+        precondition(intensities.count == labels.count * channels * rows * columns,
+                     "ImageSet: \(intensities.count) values do not make \(labels.count) images of \(channels)×\(rows)×\(columns)")
         self.intensities = intensities
         self.labels = labels
+        self.channels = channels
         self.rows = rows
         self.columns = columns
+    }
+
+    /// Images from 8-bit levels p (C×H×W per image), kept exactly as intensities p/255:
+    /// ``levels`` gives the same bytes back.
+    public init(levels: [UInt8], labels: [Int], channels: Int, rows: Int, columns: Int) {
+        self.init(intensities: levels.map { Float($0) / 255 }, labels: labels, channels: channels, rows: rows, columns: columns)
     }
 
     /// Scales 8-bit pixels p to p/255.
@@ -29,18 +50,32 @@ public struct ImageSet: Sendable {
                   rows: labeled.images.rows, columns: labeled.images.columns)
     }
 
+    /// The 8-bit level of every value, count × dimension in the layout of ``intensities``:
+    /// round(255 · intensity), clamped to 0...255. For images read from 8-bit files this is exactly
+    /// the file's bytes, since p/255 rounds back to p, so discrete likelihoods see the true levels.
+    public var levels: [UInt8] {
+        intensities.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+    }
+
     /// The images at `indices`, in that order.
     public func subset(_ indices: [Int]) -> ImageSet {
         var values: [Float] = []
         values.reserveCapacity(indices.count * dimension)
         for index in indices { values += intensities[(index * dimension)..<((index + 1) * dimension)] }
-        return ImageSet(intensities: values, labels: indices.map { labels[$0] }, rows: rows, columns: columns)
+        return ImageSet(intensities: values, labels: indices.map { labels[$0] }, channels: channels, rows: rows, columns: columns)
     }
 
     /// The first `count` images (all of them when `count` is nil or larger).
     public func prefix(_ count: Int?) -> ImageSet {
         guard let count, count < self.count else { return self }
         return subset(Array(0..<count))
+    }
+
+    /// The images of both sets, `self` first; nil when their channels or sizes differ.
+    public func appending(_ other: ImageSet) -> ImageSet? {
+        guard (other.channels, other.rows, other.columns) == (channels, rows, columns) else { return nil }
+        return ImageSet(intensities: intensities + other.intensities, labels: labels + other.labels,
+                        channels: channels, rows: rows, columns: columns)
     }
 
     /// Splits off `count` images chosen by a seeded shuffle, for validation: (rest, validation).
@@ -56,7 +91,7 @@ public struct ImageSet: Sendable {
     public func binarized(seed: UInt64) -> ImageSet {
         var generator = RandomGenerator(seed: seed)
         return ImageSet(intensities: Self.bernoulliDraws(tensor(), using: &generator).scalars,
-                        labels: labels, rows: rows, columns: columns)
+                        labels: labels, channels: channels, rows: rows, columns: columns)
     }
 
     /// 1 with probability equal to each intensity, else 0: one uniform draw per value.
@@ -73,7 +108,7 @@ public struct ImageSet: Sendable {
 
     /// The same images binarized at a threshold: 1 where the intensity exceeds it.
     public func thresholded(at threshold: Float) -> ImageSet {
-        ImageSet(intensities: intensities.map { $0 > threshold ? 1 : 0 }, labels: labels, rows: rows, columns: columns)
+        ImageSet(intensities: intensities.map { $0 > threshold ? 1 : 0 }, labels: labels, channels: channels, rows: rows, columns: columns)
     }
 
     /// Images at `indices` as a [indices.count, dimension] tensor, copied row by row straight into

@@ -14,8 +14,11 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var architecture = NetworkArchitecture.mlp
     /// Labels as a one-hot input to encoder and decoder: the conditional VAE p(x|y, z).
     public var conditional = false
-    /// "fashion-mnist" or a folder of MNIST-format files.
+    /// "fashion-mnist", or a folder of MNIST-format files, CIFAR-10 batches or class subfolders of images.
     public var data = "fashion-mnist"
+    /// N when an image folder's images are scaled and centre-cropped to N×N (`--image-size`); nil,
+    /// and absent from config.json, when the images are used at their own size.
+    public var imageSize: Int?
     public var pixels: PixelHandling = .continuous
     /// Training images held out for validation (0: none).
     public var validationCount = 0

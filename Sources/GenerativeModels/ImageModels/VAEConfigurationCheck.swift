@@ -2,6 +2,7 @@ extension VAEConfiguration: CheckedConfiguration {
     public func check() throws {
         let check = ConfigurationCheck()
         try check.imageSize(height: imageHeight, width: imageWidth)
+        if let imageSize { try check.integer(imageSize, key: "image_size", flag: "--image-size", in: 1...4096) }
         try check.integer(latentDimension, key: "latent_dimension", flag: "--latent", in: 1...4096)
         try check.integers(hiddenSizes, key: "hidden_sizes", flag: "--hidden", in: 1...(1 << 16))
         try check.integers(channels, key: "channels", flag: "--channels", in: 1...4096)

@@ -10,6 +10,8 @@ public struct IndependentPixelsConfiguration: ExactLikelihoodConfiguration {
     /// The model family: always the independent-pixels baseline.
     public var model = ModelFamily.independentPixels
     public var data = "fashion-mnist"
+    /// N for an image folder scaled and centre-cropped to N×N; nil for images at their own size.
+    public var imageSize: Int?
     public var pixels: PixelHandling = .staticBinarization(threshold: 0.5)
     public var imageHeight = 28
     public var imageWidth = 28

@@ -8,8 +8,11 @@ public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, Chec
     associatedtype Model: ExactLikelihoodImageModel
 
     var model: ModelFamily { get }
-    /// "fashion-mnist" or a folder of MNIST-format files.
+    /// "fashion-mnist", or a folder of MNIST-format files, CIFAR-10 batches or class subfolders of images.
     var data: String { get set }
+    /// N when an image folder's images are scaled and centre-cropped to N×N (`--image-size`); nil,
+    /// and absent from config.json, when the images are used at their own size.
+    var imageSize: Int? { get set }
     /// Binarized pixels for a Bernoulli output; continuous intensities for a categorical one.
     var pixels: PixelHandling { get set }
     /// The image size, recorded from the data when training starts.

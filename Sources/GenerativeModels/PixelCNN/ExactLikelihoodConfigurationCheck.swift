@@ -22,6 +22,7 @@ extension ExactLikelihoodConfiguration {
     /// The checks every exact-likelihood configuration shares: image size, levels, training.
     func checkData(_ check: ConfigurationCheck) throws {
         try check.imageSize(height: imageHeight, width: imageWidth)
+        if let imageSize { try check.integer(imageSize, key: "image_size", flag: "--image-size", in: 1...4096) }
         try check.integer(levels, key: "levels", flag: "--levels", in: 2...256)
         try check.training(batchSize: batchSize, epochs: epochs, threads: threads, learningRate: learningRate)
     }

@@ -10,8 +10,10 @@ import TensorCore
 public struct PixelRNNConfiguration: ExactLikelihoodConfiguration {
     /// The model family: always PixelRNN.
     public var model = ModelFamily.pixelRNN
-    /// "fashion-mnist" or a folder of MNIST-format files.
+    /// "fashion-mnist", or a folder of MNIST-format files, CIFAR-10 batches or class subfolders of images.
     public var data = "fashion-mnist"
+    /// N for an image folder scaled and centre-cropped to N×N; nil for images at their own size.
+    public var imageSize: Int?
     /// Binarized pixels for a Bernoulli output; continuous intensities, quantized to the levels,
     /// for a categorical one.
     public var pixels: PixelHandling = .staticBinarization(threshold: 0.5)

@@ -22,8 +22,9 @@ enum Pictures {
         (0..<classes).flatMap { Array(repeating: $0, count: columns) }
     }
 
-    /// Pairs of rows: test images, then their reconstructions (decoded codes: posterior means).
-    static func reconstructions(_ model: any LatentImageModel, images: ImageSet, count: Int, gridColumns: Int) throws -> GrayImage {
+    /// Pairs of rows: test images, then their reconstructions (decoded codes: posterior means);
+    /// in colour when the images are.
+    static func reconstructions(_ model: any LatentImageModel, images: ImageSet, count: Int, gridColumns: Int) throws -> any PNGWritable {
         let shown = min(count, images.count)
         let inputs = images.tensor(0..<shown)
         let condition = model.oneHotLabels(images.labels, rows: 0..<shown)
@@ -36,7 +37,7 @@ enum Pictures {
             tiles += input[(rowStart * size)..<(rowEnd * size)]
             tiles += output[(rowStart * size)..<(rowEnd * size)]
         }
-        return try ImageGrid.grid(tiles, tileHeight: images.rows, tileWidth: images.columns, columns: gridColumns)
+        return try ImageGrid.picture(tiles, channels: images.channels, tileHeight: images.rows, tileWidth: images.columns, columns: gridColumns)
     }
 
     /// Tiles a [N, rows·columns] tensor of intensities.
@@ -44,8 +45,14 @@ enum Pictures {
         try ImageGrid.grid(images.scalars, tileHeight: imageRows, tileWidth: imageColumns, columns: gridColumns)
     }
 
-    /// Writes a PNG, naming the file in any error.
-    static func write(_ image: GrayImage, to url: URL) throws {
+    /// Tiles a [N, channels·rows·columns] tensor of intensities, each image C×H×W: grey for one
+    /// channel, colour for three.
+    static func grid(_ images: Tensor, channels: Int, imageRows: Int, imageColumns: Int, gridColumns: Int) throws -> any PNGWritable {
+        try ImageGrid.picture(images.scalars, channels: channels, tileHeight: imageRows, tileWidth: imageColumns, columns: gridColumns)
+    }
+
+    /// Writes a PNG, grey or colour, naming the file in any error.
+    static func write(_ image: some PNGWritable, to url: URL) throws {
         do { try image.write(to: url) } catch { throw CommandError("Cannot write \(url.path): \(error)") }
     }
 }

@@ -23,7 +23,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
 
     /// The test split as the run saw it: binarized at the run's threshold, or grey levels.
     func testImages(limit: Int?) throws -> ImageSet {
-        configuration.pixels.evaluationSet(try DataSource.load(configuration.data).test.prefix(limit))
+        configuration.pixels.evaluationSet(try DataSource.load(configuration.data, imageSize: configuration.imageSize).test.prefix(limit))
     }
 
     var family: ModelFamily { configuration.model }

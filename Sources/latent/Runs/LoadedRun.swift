@@ -60,7 +60,7 @@ struct LoadedRun: TrainedRun {
 
     /// The test split in the run's pixel handling (binarized once where the run binarizes).
     func testImages(limit: Int? = nil) throws -> ImageSet {
-        let splits = try DataSource.load(configuration.data)
+        let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize)
         return configuration.pixels.evaluationSet(splits.test.prefix(limit))
     }
 

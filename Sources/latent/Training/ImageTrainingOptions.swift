@@ -7,7 +7,8 @@ import NN
 /// `autoencoder`). Flags whose default depends on the model are optional here and fall back to
 /// that model's configuration.
 struct ImageTrainingOptions: ParsableArguments {
-    @Option(help: "fashion-mnist, or a folder with the four MNIST-format files.") var data = "fashion-mnist"
+    @Option(help: "fashion-mnist, or a folder of MNIST-format files, CIFAR-10 batches (data_batch_1.bin …) or PNG/JPEG images in one subfolder per class.") var data = "fashion-mnist"
+    @Option(help: "Scale and centre-crop every image of an image folder to N×N (needed when their sizes differ).") var imageSize: Int?
     @Option(help: "Pixel handling: continuous, static or dynamic (binarization).") var pixels = "continuous"
     @Option(help: "Threshold for --pixels static.") var threshold: Float = 0.5
     @Option(help: "Training images to hold out for validation.") var validation = 0
@@ -39,6 +40,7 @@ struct ImageTrainingOptions: ParsableArguments {
     func configuration(from base: VAEConfiguration) throws -> VAEConfiguration {
         var configuration = base
         configuration.data = DataPath.stored(data)
+        configuration.imageSize = imageSize   // checked with the configuration
         guard threshold.isFinite, threshold > 0, threshold < 1 else {
             throw CommandError("--threshold must lie between 0 and 1, not \(threshold).")
         }

@@ -30,7 +30,8 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
         }
         try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
-        let splits = try DataSource.load(configuration.data, seed: configuration.seed)
+        let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize, seed: configuration.seed)
+        try splits.requireGrey(data: configuration.data, trainCommand: ModelRegistry.trainCommand(configuration))
         if !control.resume {
             (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
             if conditional { configuration.classes = splits.training.classCount }

@@ -4,7 +4,8 @@ import GenerativeModels
 /// The data flags of the exact-likelihood image models (`train pixelcnn`, `train
 /// independent-pixels`): the data folder and how its pixels become the output distribution's values.
 struct PixelDataOptions: ParsableArguments {
-    @Option(help: "fashion-mnist, or a folder with the four MNIST-format files.") var data = "fashion-mnist"
+    @Option(help: "fashion-mnist, or a folder of MNIST-format files, CIFAR-10 batches (data_batch_1.bin …) or PNG/JPEG images in one subfolder per class.") var data = "fashion-mnist"
+    @Option(help: "Scale and centre-crop every image of an image folder to N×N (needed when their sizes differ).") var imageSize: Int?
     @Option(help: "Binarize at this threshold (Bernoulli output).") var binarize: Float = 0.5
     @Option(help: "bernoulli (binarized pixels) or categorical (grey levels).") var output = "bernoulli"
     @Option(help: "Grey levels of the categorical output.") var levels = 256
@@ -12,6 +13,7 @@ struct PixelDataOptions: ParsableArguments {
     /// Writes the data, pixel handling and output distribution into `configuration`, each flag checked.
     func apply(to configuration: inout some ExactLikelihoodConfiguration) throws {
         configuration.data = DataPath.stored(data)
+        configuration.imageSize = imageSize   // checked with the configuration
         guard let outputKind = PixelOutputKind(rawValue: output) else {
             throw CommandError("--output must be \(PixelOutputKind.allowedNames), not '\(output)'.")
         }

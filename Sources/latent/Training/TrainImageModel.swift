@@ -85,7 +85,9 @@ struct ImageModelTrainer {
         }
         try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
-        let splits = try DataSource.load(configuration.data, validationCount: configuration.validationCount, seed: configuration.seed)
+        let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize,
+                                         validationCount: configuration.validationCount, seed: configuration.seed)
+        try splits.requireGrey(data: configuration.data, trainCommand: ModelRegistry.trainCommand(configuration))
         if configuration.likelihood == .bernoulli, !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
         }
