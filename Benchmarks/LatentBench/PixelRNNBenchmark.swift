@@ -16,12 +16,13 @@ enum PixelRNNBenchmark {
         }
     }
 
-    static func run(repeats: Int) {
-        recurrences(repeats: repeats)
+    /// The recurrences, then the training step of each layer kind in `kinds`.
+    static func run(repeats: Int, kinds: [PixelRNNLayerKind] = PixelRNNLayerKind.allCases) {
+        if kinds.count > 1 { recurrences(repeats: repeats) }
         print("\n## PixelRNN training step, batch 16, 28×28, Bernoulli, Adam (threads: \(ComputeThreads.count))")
         let widths = [18, 12, 14, 12, 16]
         printRow(["layer", "forward ms", "fwd+bwd ms", "step ms", "3,750 steps s"], widths: widths)
-        for kind in PixelRNNLayerKind.allCases {
+        for kind in kinds {
             var generator = RandomGenerator(seed: 1)
             let model = PixelRNN(kind: kind, using: &generator)
             let optimizer = Adam(parameters: model.namedParameters, learningRate: 1e-3)
