@@ -9,6 +9,12 @@ struct Latent: ParsableCommand {
         subcommands: [Train.self, Evaluate.self, Sample.self, Reconstruct.self, Manifold.self, Interpolate.self, Encode.self,
                       Attribute.self, Scatter.self, Complete.self, Generate.self, Homotopy.self, Report.self]
     )
+
+    /// Parses the command line with negative option values joined to their options
+    /// (``NegativeNumberArguments``), then runs the command.
+    static func main() {
+        main(NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 /// `latent train MODEL`: one subcommand per model family.

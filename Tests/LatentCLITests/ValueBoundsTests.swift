@@ -17,6 +17,13 @@ final class ValueBoundsTests: SmallDataTestCase {
         CLIHarness.assertRefused(try train(["--optimizer", "sgd", "--momentum", "nan"]), mentioning: ["--momentum"])
         CLIHarness.assertRefused(try train(["--epochs", "1000000000"]), mentioning: ["--epochs"])
         CLIHarness.assertRefused(try train(["--batch-size", "1000"]), mentioning: ["--batch-size", "600"])
+        // Negative values are values, not options: each gets its flag's own sentence.
+        CLIHarness.assertRefused(try train(["--latent", "-1"]), mentioning: ["--latent", "-1"])
+        CLIHarness.assertRefused(try train(["--learning-rate", "-0.5"]), mentioning: ["--learning-rate", "-0.5"])
+        CLIHarness.assertRefused(try train(["--epochs", "-3"]), mentioning: ["--epochs", "-3"])
+        for result in [try train(["--latent", "-1"]), try train(["--epochs", "-3"])] {
+            XCTAssertFalse(result.errors.contains("Missing value"), result.errors)
+        }
         // Within each flag's bounds, but more memory than the machine has: refused before anything is allocated.
         CLIHarness.assertRefused(try train(["--hidden", "60000,60000"]), mentioning: ["memory", "--hidden"])
         CLIHarness.assertRefused(try CLIHarness.run(["train", "pixelcnn", "--data", data.path, "--channels", "100000",

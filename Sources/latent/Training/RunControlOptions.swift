@@ -13,7 +13,7 @@ struct RunControlOptions: ParsableArguments {
 
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1.") }
-        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1.") }
+        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs ?? 1).") }
     }
 
     /// The thread count of a new run.
