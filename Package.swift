@@ -38,8 +38,11 @@ let package = Package(
             providers: [.apt(["libjpeg62-turbo-dev"])]
         ),
 
+        // Elementwise kernels compiled for several instruction sets, chosen at run time.
+        .target(name: "CKernels"),
+
         // Libraries, lowest layer first. Nothing below reaches up.
-        .target(name: "TensorCore", dependencies: ["CBLAS"]),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),

@@ -5,6 +5,12 @@ protocol ElementwiseFunction {
     func value(_ x: Float) -> Float
     /// dy/dx, given both x and the y that `value` produced (whichever is cheaper to use).
     func derivative(x: Float, y: Float) -> Float
+    /// The same function as a loop of ``VectorKernels``, at the CPU's vector width, or nil.
+    var vectorLoop: VectorKernels.Loop? { get }
+}
+
+extension ElementwiseFunction {
+    var vectorLoop: VectorKernels.Loop? { nil }
 }
 
 extension Tensor {
@@ -12,7 +18,13 @@ extension Tensor {
     @inline(__always)
     func applying<F: ElementwiseFunction>(_ function: F) -> Tensor {
         let input = self
-        return Tensor(shape: shape) { out in Kernels.map(input.storage.buffer, into: out, ValueOf(function: function)) }
+        return Tensor(shape: shape) { out in
+            if let loop = function.vectorLoop {
+                VectorKernels.map(loop, input.storage.buffer, into: out)
+            } else {
+                Kernels.map(input.storage.buffer, into: out, ValueOf(function: function))
+            }
+        }
             .recorded(from: [input]) { context in
                 [Tensor(shape: input.shape) { out in
                     Kernels.zip3(context.upstream.storage.buffer, input.storage.buffer, context.output.storage.buffer,

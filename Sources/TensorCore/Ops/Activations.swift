@@ -27,11 +27,13 @@ struct Sigmoid: ElementwiseFunction {
         return x >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
     func derivative(x: Float, y: Float) -> Float { y * (1 - y) }
+    var vectorLoop: VectorKernels.Loop? { VectorKernels.sigmoid }
 }
 
 struct HyperbolicTangent: ElementwiseFunction {
     func value(_ x: Float) -> Float { FastMath.tanh(x) }
     func derivative(x: Float, y: Float) -> Float { 1 - y * y }
+    var vectorLoop: VectorKernels.Loop? { VectorKernels.tanh }
 }
 
 struct Softplus: ElementwiseFunction {

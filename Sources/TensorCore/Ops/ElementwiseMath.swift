@@ -4,6 +4,7 @@ import Foundation
 
 struct Exponential: ElementwiseFunction {
     func value(_ x: Float) -> Float { FastMath.exp(x) }
+    var vectorLoop: VectorKernels.Loop? { VectorKernels.exp }
     func derivative(x: Float, y: Float) -> Float { y }
 }
 

@@ -1,0 +1,157 @@
+#include "elementwise_kernels.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The functions, as the engine's FastMath defines them (Sources/TensorCore/Kernels/FastMath.swift):
+// branch-free polynomials that vectorize. Each is always inlined into every variant's loop, so each
+// loop is compiled for that variant's instruction set.
+
+static inline __attribute__((always_inline)) float exp_of(float x) {
+    float clamped = x < -87.33f ? -87.33f : (x > 88.37f ? 88.37f : x);
+    // Adding 1.5·2²³ rounds x·log₂e to the nearest integer n, which then sits in the low mantissa bits.
+    float shifted = clamped * 1.44269504f + 12582912.0f;
+    float n = shifted - 12582912.0f;
+    float r = (clamped - n * 0.693359375f) + n * 2.1219444e-4f;
+    float p = 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1;
+    p = p * r + 1;
+    int32_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    bits = (bits - 0x4B400000 + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+// Computed from e^(−|x|) ≤ 1, so neither branch overflows.
+static inline __attribute__((always_inline)) float sigmoid_of(float x) {
+    float e = exp_of(x < 0 ? x : -x);
+    return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+static inline __attribute__((always_inline)) float tanh_of(float x) {
+    float magnitude = x < 0 ? -x : x;
+    float e = exp_of(-2 * magnitude);
+    float far = (1 - e) / (1 + e);
+    float x2 = x * x;
+    float series = 62.0f / 2835;
+    series = series * x2 - 17.0f / 315;
+    series = series * x2 + 2.0f / 15;
+    series = series * x2 - 1.0f / 3;
+    series = series * x2 + 1;
+    float near = magnitude * series;
+    float result = magnitude < 0.25f ? near : far;
+    return x < 0 ? -result : result;
+}
+
+// One loop per function and variant. `restrict` on the out-of-place loops and a single pointer on
+// the in-place ones, so the compiler needs no overlap check, which would send an in-place call to
+// its scalar fallback.
+#define LOOPS(suffix, attributes)                                                                        \
+    attributes static void exp_##suffix(const float *restrict x, float *restrict y, long n) {           \
+        for (long i = 0; i < n; i++) y[i] = exp_of(x[i]);                                                \
+    }                                                                                                    \
+    attributes static void sigmoid_##suffix(const float *restrict x, float *restrict y, long n) {       \
+        for (long i = 0; i < n; i++) y[i] = sigmoid_of(x[i]);                                            \
+    }                                                                                                    \
+    attributes static void tanh_##suffix(const float *restrict x, float *restrict y, long n) {          \
+        for (long i = 0; i < n; i++) y[i] = tanh_of(x[i]);                                               \
+    }                                                                                                    \
+    attributes static void sigmoid_in_place_##suffix(float *x, long n) {                                \
+        for (long i = 0; i < n; i++) x[i] = sigmoid_of(x[i]);                                            \
+    }                                                                                                    \
+    attributes static void tanh_in_place_##suffix(float *x, long n) {                                   \
+        for (long i = 0; i < n; i++) x[i] = tanh_of(x[i]);                                               \
+    }
+
+LOOPS(baseline, )
+#if defined(__x86_64__)
+LOOPS(avx2, __attribute__((target("avx2,fma"))))
+LOOPS(avx512, __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"), min_vector_width(512))))
+#endif
+
+typedef struct {
+    latent_isa isa;
+    void (*exp)(const float *, float *, long);
+    void (*sigmoid)(const float *, float *, long);
+    void (*tanh)(const float *, float *, long);
+    void (*sigmoid_in_place)(float *, long);
+    void (*tanh_in_place)(float *, long);
+} kernel_table;
+
+#define TABLE(value, suffix) \
+    { value, exp_##suffix, sigmoid_##suffix, tanh_##suffix, sigmoid_in_place_##suffix, tanh_in_place_##suffix }
+
+static const kernel_table baseline_table = TABLE(LATENT_ISA_BASELINE, baseline);
+#if defined(__x86_64__)
+static const kernel_table avx2_table = TABLE(LATENT_ISA_AVX2, avx2);
+static const kernel_table avx512_table = TABLE(LATENT_ISA_AVX512, avx512);
+#endif
+
+static int cpu_runs(latent_isa isa) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    switch (isa) {
+    case LATENT_ISA_AVX512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    case LATENT_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case LATENT_ISA_BASELINE: return 1;
+    }
+#endif
+    return isa == LATENT_ISA_BASELINE;
+}
+
+static const kernel_table *table_for(latent_isa isa) {
+#if defined(__x86_64__)
+    if (isa == LATENT_ISA_AVX512) return &avx512_table;
+    if (isa == LATENT_ISA_AVX2) return &avx2_table;
+#endif
+    return &baseline_table;
+}
+
+static const kernel_table *choose(void) {
+    latent_isa best = cpu_runs(LATENT_ISA_AVX512) ? LATENT_ISA_AVX512
+                      : cpu_runs(LATENT_ISA_AVX2) ? LATENT_ISA_AVX2 : LATENT_ISA_BASELINE;
+    const char *forced = getenv("LATENT_ELEMENTWISE_ISA");
+    if (forced == NULL || forced[0] == 0) return table_for(best);
+    latent_isa wanted;
+    if (strcmp(forced, "baseline") == 0) wanted = LATENT_ISA_BASELINE;
+    else if (strcmp(forced, "avx2") == 0) wanted = LATENT_ISA_AVX2;
+    else if (strcmp(forced, "avx512") == 0) wanted = LATENT_ISA_AVX512;
+    else {
+        fprintf(stderr, "LATENT_ELEMENTWISE_ISA=%s is not baseline, avx2 or avx512; using the CPU's best.\n", forced);
+        return table_for(best);
+    }
+    if (!cpu_runs(wanted)) {
+        fprintf(stderr, "LATENT_ELEMENTWISE_ISA=%s: this CPU cannot run it; using the CPU's best.\n", forced);
+        return table_for(best);
+    }
+    return table_for(wanted);
+}
+
+// Chosen once; a race between two first calls only chooses the same table twice.
+static const kernel_table *volatile chosen = NULL;
+
+static const kernel_table *kernels(void) {
+    const kernel_table *table = chosen;
+    if (table == NULL) {
+        table = choose();
+        chosen = table;
+    }
+    return table;
+}
+
+latent_isa latent_elementwise_isa(void) { return kernels()->isa; }
+void latent_exp(const float *x, float *y, long n) { kernels()->exp(x, y, n); }
+void latent_sigmoid(const float *x, float *y, long n) { kernels()->sigmoid(x, y, n); }
+void latent_tanh(const float *x, float *y, long n) { kernels()->tanh(x, y, n); }
+void latent_sigmoid_in_place(float *x, long n) { kernels()->sigmoid_in_place(x, n); }
+void latent_tanh_in_place(float *x, long n) { kernels()->tanh_in_place(x, n); }

@@ -1,0 +1,27 @@
+#ifndef LATENT_ELEMENTWISE_KERNELS_H
+#define LATENT_ELEMENTWISE_KERNELS_H
+
+/// Elementwise kernels compiled for several instruction sets and chosen once, at the first call,
+/// by what the CPU supports: the portable build runs at the CPU's vector width without being
+/// compiled for one CPU. LATENT_ELEMENTWISE_ISA=baseline|avx2|avx512 forces a variant (a variant
+/// the CPU cannot run is refused and the best one kept, with a line on stderr).
+
+typedef enum {
+    LATENT_ISA_BASELINE = 0,  // x86-64's SSE2, or the build's own target elsewhere
+    LATENT_ISA_AVX2 = 1,      // AVX2 and FMA
+    LATENT_ISA_AVX512 = 2,    // AVX-512 F, DQ, BW, VL
+} latent_isa;
+
+/// The variant in use.
+latent_isa latent_elementwise_isa(void);
+
+/// y[i] = f(x[i]) for i < n; x and y must not overlap.
+void latent_exp(const float *x, float *y, long n);
+void latent_sigmoid(const float *x, float *y, long n);
+void latent_tanh(const float *x, float *y, long n);
+
+/// x[i] = f(x[i]) for i < n.
+void latent_sigmoid_in_place(float *x, long n);
+void latent_tanh_in_place(float *x, long n);
+
+#endif

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+@testable import TensorCore
+
+/// The elementwise kernels chosen at run time by instruction set (``VectorKernels``) compute what
+/// the engine's scalar definitions compute (``FastMath``), in every variant this CPU can run: each
+/// variant is forced in a child process with LATENT_ELEMENTWISE_ISA.
+final class VectorKernelTests: XCTestCase {
+    /// Names the variant a child process must have chosen.
+    static let childVariable = "LATENT_VECTOR_KERNEL_CHILD"
+
+    /// Values over the functions' whole range: a dense grid, the clamping bounds of exp, the
+    /// switch of tanh's two formulas at |x| = 0.25, zero and tiny values. Lengths that are not a
+    /// multiple of any vector width, so every variant's remainder loop runs too.
+    static let inputs: [Float] = {
+        var values = stride(from: -100, through: 100, by: 0.0137).map { Float($0) }
+        values += [0, -0, 1e-30, -1e-30, 1e-7, 0.25, -0.25, 0.2499999, 87.33, -87.33, 88.37, 88.4, -88.4, 200, -200]
+        return values
+    }()
+
+    /// |got − expected| within `relative` of |expected|, or 1e-7 absolute near zero.
+    func assertClose(_ got: [Float], _ expected: [Float], relative: Float, _ name: String,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(got.count, expected.count, name, file: file, line: line)
+        var worst: (error: Float, index: Int) = (0, 0)
+        for (index, (a, b)) in zip(got, expected).enumerated() {
+            let error = Swift.abs(a - b) / Swift.max(Swift.abs(b), 1e-7 / relative)
+            if !(error <= worst.error) { worst = (error, index) }
+        }
+        XCTAssertLessThanOrEqual(worst.error, relative,
+                                 "\(name) [\(VectorKernels.instructionSet)]: at x = \(Self.inputs[worst.index]) got \(got[worst.index]), expected \(expected[worst.index])",
+                                 file: file, line: line)
+    }
+
+    func testKernelsMatchTheScalarDefinitions() {
+        if let expected = ProcessInfo.processInfo.environment[Self.childVariable] {
+            XCTAssertEqual(VectorKernels.instructionSet, expected, "the child did not run the variant it was given")
+        }
+        let x = Tensor(shape: [Self.inputs.count], scalars: Self.inputs)
+        // Fused multiply-adds in the AVX2 and AVX-512 variants round differently from the scalar
+        // definitions: a few ulp.
+        assertClose(x.exp().scalars, Self.inputs.map { FastMath.exp($0) }, relative: 1e-6, "exp")
+        assertClose(x.sigmoid().scalars, Self.inputs.map { Sigmoid().value($0) }, relative: 1e-6, "sigmoid")
+        assertClose(x.tanh().scalars, Self.inputs.map { FastMath.tanh($0) }, relative: 1e-6, "tanh")
+        // In place, as the spatial LSTM cell calls them.
+        var values = Self.inputs
+        values.withUnsafeMutableBufferPointer { VectorKernels.sigmoidInPlace($0.baseAddress!, count: $0.count) }
+        assertClose(values, Self.inputs.map { Sigmoid().value($0) }, relative: 1e-6, "sigmoid in place")
+        values = Self.inputs
+        values.withUnsafeMutableBufferPointer { VectorKernels.tanhInPlace($0.baseAddress!, count: $0.count) }
+        assertClose(values, Self.inputs.map { FastMath.tanh($0) }, relative: 1e-6, "tanh in place")
+        // And against libm, to the functions' documented accuracy.
+        assertClose(x.tanh().scalars, Self.inputs.map { Foundation.tanh($0) }, relative: 2e-6, "tanh against libm")
+    }
+
+    /// The variants this CPU can run, from its /proc/cpuinfo flags.
+    static var runnableVariants: [String] {
+        let flags = CPUInfo.flags
+        var variants = ["baseline"]
+        if flags.contains("avx2") && flags.contains("fma") { variants.append("avx2") }
+        if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { variants.append("avx512") }
+        return variants
+    }
+
+    func testEveryVariantTheCPUCanRunMatchesInAChildProcess() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childVariable] != nil, "already a child")
+        for variant in Self.runnableVariants {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = ["TensorCoreTests.VectorKernelTests/testKernelsMatchTheScalarDefinitions"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["LATENT_ELEMENTWISE_ISA"] = variant
+            environment[Self.childVariable] = variant
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, "variant \(variant):\n\(text.suffix(2000))")
+            XCTAssertTrue(text.contains("Executed 1 test"), "variant \(variant) ran no test:\n\(text.suffix(2000))")
+        }
+    }
+}
