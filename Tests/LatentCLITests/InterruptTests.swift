@@ -21,7 +21,14 @@ final class InterruptTests: XCTestCase {
         process.standardError = errors
         process.standardOutput = Pipe()
         try process.run()
-        Thread.sleep(forTimeInterval: 0.7)
+        // Interrupt once training is under way (its first checkpoint written), however slowly a
+        // busy machine starts it, then a moment into the batches.
+        let checkpoint = interrupted.appendingPathComponent("checkpoint.safetensors")
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
         process.interrupt()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -51,10 +51,14 @@ final class RunFolderSafetyTests: SmallDataTestCase {
         try Data("{}".utf8).write(to: run.appendingPathComponent("config.json"))
         let leftover = run.appendingPathComponent(".checkpoint.safetensors.0F00.tmp")
         try Data("torn".utf8).write(to: leftover)
+        // What Foundation's atomic write of config.json leaves when killed halfway.
+        let foundationLeftover = run.appendingPathComponent(".dat.nosync67A1.jqMPeX")
+        try Data("{\"mod".utf8).write(to: foundationLeftover)
         let trained = try CLIHarness.run(arguments(out: run, epochs: 1))
         XCTAssertEqual(trained.status, 0, trained.errors)
         XCTAssert(trained.errors.contains("starting it afresh"), trained.errors)
         XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: foundationLeftover.path))
         XCTAssertEqual(try CLIHarness.metrics(in: run).compactMap { $0["epoch"] as? Int }.max(), 1)
     }
 

@@ -65,7 +65,11 @@ struct RunFolder {
         }
     }
 
-    static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.hasSuffix(".tmp") }
+    /// The project's own atomic writes leave `.NAME.UUID.tmp`; Foundation's (`Data.write(to:options:
+    /// .atomic)`, config.json and eval.json) leave `.dat.nosyncXXXX.XXXXXX` when killed halfway.
+    static func isTemporary(_ name: String) -> Bool {
+        (name.hasPrefix(".") && name.hasSuffix(".tmp")) || name.hasPrefix(".dat.nosync")
+    }
 
     /// Creates the folder, and images/ inside it for the models that draw pictures.
     func create(withImages: Bool = true) throws {
