@@ -178,6 +178,17 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("binary cross-entropy row sums", [[3, 11], [3, 11]]) { inputs in
             inputs[0].binaryCrossEntropyRowSums(targets: (inputs[1] * 0.25 + 0.5))
         },
+        // K = 2 logistics, one value per row (a row's −log P is ~7 nats for wide bins, and Float's
+        // rounding of a sum of several such rows, over 2h, reaches the tolerance): logits, means
+        // (some outside [−1, 1]) and log-scales in ±[0.2, 2]; the levels cover both edge bins.
+        GradientCase("discretized logistic mixture", [[6, 6]]) { inputs in
+            let levels: [Float] = [0, 255, 100, 201, 1, 254]
+            return inputs[0].discretizedLogisticMixtureNegativeLogLikelihood(data: Tensor(shape: [6, 1], scalars: levels.map { $0 / 255 }),
+                                                                             components: 2)
+        },
+        GradientCase("categorical levels", [[2, 15]]) { inputs in
+            inputs[0].categoricalLevelsNegativeLogLikelihood(data: Tensor(shape: [2, 3], scalars: [0, 0.5, 1, 0.25, 0.75, 0]), levels: 5)
+        },
     ]
 
     func testEveryOpMatchesCentralDifferences() {

@@ -28,7 +28,8 @@ public final class Autoencoder: Module {
                                               activation: activation, using: &generator)
         encoder = built.body
         codeHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
-        decoder = try ImageNetworks.decoder(architecture, height: height, width: width, latentDimension: latentDimension,
+        decoder = try ImageNetworks.decoder(architecture, outputsPerValue: likelihood.outputsPerValue, height: height, width: width,
+                                            latentDimension: latentDimension,
                                             classCount: 0, activation: activation, using: &generator)
     }
 

@@ -4,9 +4,11 @@ import TensorCore
 /// The encoder and decoder networks of the image models (VAE, conditional VAE, autoencoder), built
 /// from a description so that the architecture is set by flags or config, never by editing code.
 ///
-/// Every model sees images as rows [N, D] with D = height·width. The encoder maps them to features
-/// [N, F]; the model's heads map features to latent codes. The decoder maps codes [N, latent] back
-/// to one output per pixel [N, D] (logits or means, as the likelihood wants).
+/// Every model sees images as rows [N, D] with D = C·height·width, each image its C channel planes
+/// (C×H×W). The encoder maps them to features [N, F]; the model's heads map features to latent
+/// codes. The decoder maps codes [N, latent] back to P outputs per value [N, P·D], in P blocks of D
+/// (P = 1 for Bernoulli logits or Gaussian means, more for a discrete likelihood over levels): the
+/// convolutional decoder's last layer has P·C output channels, which flatten to exactly that layout.
 ///
 /// A conditional model adds the one-hot label y [N, C]: the MLP encoder reads x ⊕ y, the
 /// convolutional encoder's heads read features ⊕ y (a label is not an image, so it skips the
@@ -31,19 +33,19 @@ public enum ImageNetworks {
         public let labelJoinsInput: Bool
     }
 
-    /// The encoder for images of `height`×`width` pixels (one channel), or an error naming the
+    /// The encoder for images of `imageChannels`×`height`×`width` values, or an error naming the
     /// size when the architecture cannot take it.
-    public static func encoder(_ architecture: Architecture, height: Int, width: Int, classCount: Int,
+    public static func encoder(_ architecture: Architecture, imageChannels: Int = 1, height: Int, width: Int, classCount: Int,
                                activation: Activation.Kind, using generator: inout RandomGenerator) throws -> Encoder {
         switch architecture {
         case .mlp(let hiddenSizes):
             try checkWidths(hiddenSizes)
-            let body = mlp(widths: [height * width + classCount] + hiddenSizes, activation: activation, using: &generator)
+            let body = mlp(widths: [imageChannels * height * width + classCount] + hiddenSizes, activation: activation, using: &generator)
             return Encoder(body: body, headInputs: hiddenSizes.last!, labelJoinsInput: true)
         case .convolutional(let channels, let kernel, let stride, let padding):
             let sides = try featureMapSides(architecture, height: height, width: width)
-            var layers: [any Layer] = [Reshape([1, height, width])]
-            for (inputs, outputs) in zip([1] + channels, channels) {
+            var layers: [any Layer] = [Reshape([imageChannels, height, width])]
+            for (inputs, outputs) in zip([imageChannels] + channels, channels) {
                 layers += [Conv2d(inputs: inputs, outputs: outputs, kernelSize: kernel, stride: stride, padding: padding, using: &generator),
                            Activation(activation)]
             }
@@ -54,15 +56,18 @@ public enum ImageNetworks {
         }
     }
 
-    /// The decoder: [N, latent + C] → [N, height·width].
-    public static func decoder(_ architecture: Architecture, height: Int, width: Int, latentDimension: Int, classCount: Int,
+    /// The decoder: [N, latent + classes] → [N, P·D] with D = `imageChannels`·height·width and
+    /// P = `outputsPerValue`.
+    public static func decoder(_ architecture: Architecture, imageChannels: Int = 1, outputsPerValue: Int = 1, height: Int, width: Int,
+                               latentDimension: Int, classCount: Int,
                                activation: Activation.Kind, using generator: inout RandomGenerator) throws -> Sequential {
+        let outputs = outputsPerValue * imageChannels
         switch architecture {
         case .mlp(let hiddenSizes):
             try checkWidths(hiddenSizes)
             let widths = [latentDimension + classCount] + hiddenSizes.reversed()
             return Sequential(mlp(widths: widths, activation: activation, using: &generator).layers
-                              + [Linear(inputs: widths.last!, outputs: height * width, using: &generator)])
+                              + [Linear(inputs: widths.last!, outputs: outputs * height * width, using: &generator)])
         case .convolutional(let channels, let kernel, let stride, let padding):
             let sides = try featureMapSides(architecture, height: height, width: width)
             let last = sides.last!
@@ -73,7 +78,7 @@ public enum ImageNetworks {
             ]
             // Back through the feature maps in reverse; output padding picks the exact size each
             // forward convolution came from (a stride-s convolution maps s sizes to one).
-            let outputChannels = Array(channels.dropLast().reversed()) + [1]
+            let outputChannels = Array(channels.dropLast().reversed()) + [outputs]
             for (index, (inputs, outputs)) in zip(channels.reversed(), outputChannels).enumerated() {
                 let from = sides[sides.count - 1 - index], to = sides[sides.count - 2 - index]
                 let reached = (from.height - 1) * stride - 2 * padding + kernel
@@ -85,7 +90,7 @@ public enum ImageNetworks {
                                                outputPadding: extra.height, using: &generator))
                 if index < channels.count - 1 { layers.append(Activation(activation)) }
             }
-            layers.append(Reshape([height * width]))
+            layers.append(Reshape([outputs * height * width]))
             return Sequential(layers)
         }
     }

@@ -8,7 +8,9 @@ import TensorCore
 /// Encoder: x [N, D] (⊕ y) → features → location μ [N, latent] and a scale head [N, latent] (two
 /// heads, as PyTorch's example has fc21/fc22), the parameters of q(z|x) in a chosen reparameterizable
 /// family (diagonal Gaussian by default, whose scale head is log σ²). Decoder: z [N, latent] ⊕ y →
-/// one output per pixel [N, D] (logits for Bernoulli, means for Gaussians). The prior is a standard
+/// the likelihood's outputs for every value [N, P·D] (logits for Bernoulli, means for Gaussians,
+/// 3·K mixture parameters or 256 logits per value for the discrete likelihoods). D = C·H·W: colour
+/// images are their R, G, B planes. The prior is a standard
 /// member of a chosen family, N(0, I) by default. Labels y are one-hot [N, C].
 public final class VAE: Module {
     public let encoder: Sequential
@@ -20,7 +22,10 @@ public final class VAE: Module {
     public let decoderLogVariance: Tensor?
     public let likelihood: Likelihood
     public let latentDimension: Int
+    /// D, the values of an image: channels · height · width.
     public let dataDimension: Int
+    /// 1 for grey images, 3 for colour (R, G, B planes).
+    public let imageChannels: Int
     /// C, the classes a conditional model takes; 0 for an unconditional one.
     public let classCount: Int
     /// The family of q(z|x).
@@ -29,25 +34,27 @@ public final class VAE: Module {
     public let prior: StandardPrior
     let labelJoinsInput: Bool
 
-    /// A model for single-channel images of `height`×`width` pixels.
+    /// A model for images of `imageChannels` planes of `height`×`width` pixels.
     /// - Throws: `ArchitectureError` when the architecture cannot take images of that size.
-    public init(architecture: ImageNetworks.Architecture, height: Int, width: Int, latentDimension: Int, classCount: Int = 0,
+    public init(architecture: ImageNetworks.Architecture, imageChannels: Int = 1, height: Int, width: Int, latentDimension: Int, classCount: Int = 0,
                 activation: Activation.Kind = .relu, likelihood: Likelihood = .bernoulli,
                 posterior: LatentFamily = .gaussian, prior: LatentFamily = .gaussian,
                 using generator: inout RandomGenerator) throws {
-        dataDimension = height * width
+        dataDimension = imageChannels * height * width
+        self.imageChannels = imageChannels
         posteriorFamily = posterior
         self.prior = StandardPrior(prior)
         self.latentDimension = latentDimension
         self.classCount = classCount
         self.likelihood = likelihood
-        let built = try ImageNetworks.encoder(architecture, height: height, width: width, classCount: classCount,
+        let built = try ImageNetworks.encoder(architecture, imageChannels: imageChannels, height: height, width: width, classCount: classCount,
                                               activation: activation, using: &generator)
         encoder = built.body
         labelJoinsInput = built.labelJoinsInput
         meanHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
         scaleHead = Linear(inputs: built.headInputs, outputs: latentDimension, using: &generator)
-        decoder = try ImageNetworks.decoder(architecture, height: height, width: width, latentDimension: latentDimension,
+        decoder = try ImageNetworks.decoder(architecture, imageChannels: imageChannels, outputsPerValue: likelihood.outputsPerValue,
+                                            height: height, width: width, latentDimension: latentDimension,
                                             classCount: classCount, activation: activation, using: &generator)
         decoderLogVariance = likelihood == .gaussianLearned ? Tensor.zeros([dataDimension], requiresGradient: true) : nil
     }
@@ -84,12 +91,13 @@ public final class VAE: Module {
     /// True when the KL term is computed in closed form, false when it is estimated from samples.
     public var hasAnalyticKL: Bool { posteriorFamily.hasAnalyticKL(toStandard: prior.family) }
 
-    /// Decoder outputs for latents z [N, latent] (and labels [N, C]) → [N, D].
+    /// Decoder outputs for latents z [N, latent] (and labels [N, C]) → [N, P·D] (``Likelihood/outputsPerValue``).
     public func decode(_ z: Tensor, labels: Tensor? = nil) -> Tensor {
         decoder(ConditionalInput.joined(z, labels: labels, classCount: classCount))
     }
 
-    /// The mean of p(x|z) for latents z [N, latent] → [N, D], as images in [0, 1] for Bernoulli.
+    /// The mean of p(x|z) for latents z [N, latent] → [N, D], as images in [0, 1] for Bernoulli and
+    /// the discrete likelihoods.
     public func decodeMean(_ z: Tensor, labels: Tensor? = nil) -> Tensor {
         likelihood.mean(decoderOutput: decode(z, labels: labels))
     }

@@ -25,6 +25,9 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     /// The image size, recorded from the data when training starts.
     public var imageHeight = 28
     public var imageWidth = 28
+    /// 3 for colour images (R, G, B planes), recorded from the data when training starts; nil, and
+    /// absent from config.json, for grey images (one channel), as in runs written before colour.
+    public var imageChannels: Int?
     /// C for a conditional model (recorded from the data), 0 otherwise.
     public var classCount = 0
     public var latentDimension = 20
@@ -38,8 +41,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var stride = 2
     public var padding = 1
     public var activation = Activation.Kind.relu
-    /// Bernoulli, Gaussian of fixed variance, or Gaussian with learned variance.
+    /// Bernoulli, Gaussian of fixed variance, Gaussian with learned variance, or a discrete
+    /// likelihood over 8-bit levels (logistic mixture, categorical).
     public var likelihood = LikelihoodKind.bernoulli
+    /// K, the logistics of the discretized logistic mixture; nil, and absent from config.json, for
+    /// the other likelihoods.
+    public var mixtureComponents: Int?
     /// σ² of the fixed-variance Gaussian likelihood.
     public var gaussianVariance: Float = 0.1
     /// L, the samples of z per example in the SGVB estimator.
@@ -85,12 +92,24 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         return "\(family) \(architecture.rawValue) \(widths)→\(latentDimension)" + families
     }
 
+    /// K when a logistic mixture is chosen without one: PixelCNN++ uses 5 per sub-pixel group.
+    public static let defaultMixtureComponents = 5
+
+    /// Whether the figures are −log of a probability mass, so bits/dim apply: binarized pixels, or a
+    /// likelihood over 8-bit levels.
+    public var isDiscrete: Bool { pixels.isDiscrete || likelihood.isDiscreteOverLevels }
+
+    /// C, the channels of an image: 1 unless recorded.
+    public var channelCount: Int { imageChannels ?? 1 }
+
     /// The observation model `likelihood` names.
     public var observationModel: Likelihood {
         switch likelihood {
         case .bernoulli: .bernoulli
         case .gaussian: .gaussianFixed(variance: gaussianVariance)
         case .gaussianLearned: .gaussianLearned
+        case .logisticMixture: .discretizedLogisticMixture(components: mixtureComponents ?? Self.defaultMixtureComponents)
+        case .categorical: .categorical
         }
     }
 
@@ -102,9 +121,12 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         if let freeBits, freeBits > 0, model != .vae || (posterior, prior) != (.gaussian, .gaussian) {
             throw ConfigurationError.inconsistent(reason: "free_bits needs a VAE with a Gaussian posterior and prior")
         }
+        if model == .autoencoder, channelCount != 1 {
+            throw ConfigurationError.inconsistent(reason: "image_channels \(channelCount) needs a VAE; the autoencoder models grey images")
+        }
         switch model {
         case .vae:
-            return try VAE(architecture: networks, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
+            return try VAE(architecture: networks, imageChannels: channelCount, height: imageHeight, width: imageWidth, latentDimension: latentDimension,
                            classCount: conditional ? classCount : 0, activation: activation, likelihood: observationModel,
                            posterior: posterior, prior: prior, using: &generator)
         case .autoencoder:

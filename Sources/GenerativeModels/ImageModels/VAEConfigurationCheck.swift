@@ -3,6 +3,10 @@ extension VAEConfiguration: CheckedConfiguration {
         let check = ConfigurationCheck()
         try check.imageSize(height: imageHeight, width: imageWidth)
         if let imageSize { try check.integer(imageSize, key: "image_size", flag: "--image-size", in: 1...4096) }
+        if let imageChannels, imageChannels != 1, imageChannels != 3 {
+            throw ConfigurationError.outOfRange(key: "image_channels", flag: "--data", value: "\(imageChannels)", allowed: "1 (grey) or 3 (colour)")
+        }
+        if let mixtureComponents { try check.integer(mixtureComponents, key: "mixture_components", flag: "--mixtures", in: 1...64) }
         try check.integer(latentDimension, key: "latent_dimension", flag: "--latent", in: 1...4096)
         try check.integers(hiddenSizes, key: "hidden_sizes", flag: "--hidden", in: 1...(1 << 16))
         try check.integers(channels, key: "channels", flag: "--channels", in: 1...4096)

@@ -57,6 +57,13 @@ public enum LikelihoodKind: String, ConfigurationChoice {
     case gaussian
     /// A Gaussian whose per-pixel variance is learned.
     case gaussianLearned = "gaussian-learned"
+    /// PixelCNN++'s discretized logistic mixture over the 256 levels of each value.
+    case logisticMixture = "logistic-mixture"
+    /// A softmax over the 256 levels of each value.
+    case categorical
+
+    /// Whether the likelihood is a probability mass over 8-bit levels (the data's bytes).
+    public var isDiscreteOverLevels: Bool { self == .logisticMixture || self == .categorical }
 }
 
 /// The optimizer of an image model's training.

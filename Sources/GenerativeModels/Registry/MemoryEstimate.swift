@@ -27,19 +27,22 @@ public enum MemoryEstimate {
 extension VAEConfiguration {
     /// Training bytes of this model at this batch size.
     public var estimatedTrainingBytes: Int {
-        let pixels = imageHeight * imageWidth, classes = conditional ? classCount : 0
+        // Inputs are C·H·W values; the decoder's last layer outputs P per value.
+        let pixels = channelCount * imageHeight * imageWidth, classes = conditional ? classCount : 0
+        let outputs = observationModel.outputsPerValue * pixels
         switch architecture {
         case .mlp:
             let widths = [pixels + classes] + hiddenSizes
             let encoder = zip(widths, widths.dropFirst()).map { MemoryEstimate.product($0, $1) }
             let heads = MemoryEstimate.product(2, hiddenSizes.last ?? 1, latentDimension)
-            let decoderWidths = [latentDimension + classes] + hiddenSizes.reversed() + [pixels]
+            let decoderWidths = [latentDimension + classes] + hiddenSizes.reversed() + [outputs]
             let decoder = zip(decoderWidths, decoderWidths.dropFirst()).map { MemoryEstimate.product($0, $1) }
             let activations = MemoryEstimate.product(batchSize, MemoryEstimate.sum(widths + decoderWidths) * samples)
             return MemoryEstimate.training(parameters: MemoryEstimate.sum(encoder + decoder + [heads]), activations: activations)
         case .conv:
-            var side = Swift.max(imageHeight, imageWidth), previous = 1 + classes
-            var parameters: [Int] = [], activations: [Int] = [MemoryEstimate.product(previous, side, side)]
+            var side = Swift.max(imageHeight, imageWidth), previous = channelCount + classes
+            // The decoder's output and, for a discrete likelihood, its gradient kept by the fused loss.
+            var parameters: [Int] = [], activations: [Int] = [MemoryEstimate.product(previous, side, side), MemoryEstimate.product(2, outputs)]
             for channel in channels {
                 side = Swift.max((side + 2 * padding - kernel) / Swift.max(stride, 1) + 1, 1)
                 parameters.append(MemoryEstimate.product(2, previous, channel, kernel, kernel))   // encoder and its mirror
@@ -57,7 +60,7 @@ extension VAEConfiguration {
 extension VAEConfiguration {
     /// Bytes of decoding `count` codes into images: every decoder layer's output for every image, twice.
     public func estimatedSamplingBytes(count: Int) -> Int {
-        let widths = [latentDimension, imageHeight * imageWidth] + (architecture == .mlp ? hiddenSizes : channels.map { $0 * imageHeight * imageWidth })
+        let widths = [latentDimension, observationModel.outputsPerValue * channelCount * imageHeight * imageWidth] + (architecture == .mlp ? hiddenSizes : channels.map { $0 * imageHeight * imageWidth })
         return MemoryEstimate.product(8, count, MemoryEstimate.sum(widths))
     }
 }

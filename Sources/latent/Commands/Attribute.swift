@@ -53,8 +53,8 @@ struct Attribute: ParsableCommand {
             tiles += decoded.scalars[(row * steps * size)..<((row + 1) * steps * size)]
         }
         let url = try run.output(out, default: "attribute-\(fromClass)-to-\(toClass).png")
-        let image: GrayImage
-        do { image = try ImageGrid.grid(tiles, tileHeight: test.rows, tileWidth: test.columns, columns: steps + 1) } catch {
+        let image: any PNGWritable
+        do { image = try ImageGrid.picture(tiles, channels: test.channels, tileHeight: test.rows, tileWidth: test.columns, columns: steps + 1) } catch {
             throw CommandError("Cannot draw the attribute strips: \(error)")
         }
         try Pictures.write(image, to: url)

@@ -35,7 +35,8 @@ struct Interpolate: ParsableCommand {
         let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps, latent], scalars: path), labels: condition) }
         let url = try run.output(out, default: "interpolation-\(from)-\(to).png")
         do {
-            try Pictures.write(try ImageGrid.strip(decoded.scalars, tileHeight: images.rows, tileWidth: images.columns), to: url)
+            try Pictures.write(try ImageGrid.picture(decoded.scalars, channels: images.channels, tileHeight: images.rows, tileWidth: images.columns,
+                                                     columns: steps), to: url)
         } catch let error as CommandError { throw error } catch { throw CommandError("Cannot draw the strip: \(error)") }
         print(url.path)
     }

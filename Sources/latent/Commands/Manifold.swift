@@ -40,9 +40,10 @@ struct Manifold: ParsableCommand {
         }
         let decoded = withoutGradients { run.model.decodeMean(Tensor(shape: [steps * steps, latent], scalars: z), labels: condition) }
         let url = try run.output(out, default: "manifold.png")
-        let image: GrayImage
+        let image: any PNGWritable
         do {
-            image = try ImageGrid.grid(decoded.scalars, tileHeight: run.imageSize.rows, tileWidth: run.imageSize.columns, columns: steps, padding: 0)
+            image = try ImageGrid.picture(decoded.scalars, channels: run.configuration.channelCount, tileHeight: run.imageSize.rows,
+                                          tileWidth: run.imageSize.columns, columns: steps, padding: 0)
         } catch { throw CommandError("Cannot draw the manifold: \(error)") }
         try Pictures.write(image, to: url)
         print(url.path)

@@ -6,15 +6,16 @@ import TensorCore
 
 /// The images an image-model run draws: prior samples and test reconstructions, as PNG grids.
 enum Pictures {
-    /// Decoded means of `count` draws from the prior, seeded, in a grid; a conditional model
-    /// decodes draw i with `labels[i]`.
+    /// Decoded means of `count` draws from the prior, seeded, in a grid (in colour for a colour
+    /// model); a conditional model decodes draw i with `labels[i]`. Under a discrete likelihood the
+    /// mean is the mean level, not a draw of every value.
     static func samples(_ model: VAE, count: Int, labels: [Int]? = nil, gridColumns: Int,
-                        imageRows: Int, imageColumns: Int, seed: UInt64) throws -> GrayImage {
+                        imageRows: Int, imageColumns: Int, seed: UInt64) throws -> any PNGWritable {
         var generator = RandomGenerator(seed: seed)
         let z = model.prior.sample(count: count, dimension: model.latentDimension, using: &generator)
         let condition = model.oneHotLabels(labels, rows: 0..<count)
-        return try grid(withoutGradients { model.decodeMean(z, labels: condition) }, imageRows: imageRows, imageColumns: imageColumns,
-                        gridColumns: gridColumns)
+        return try grid(withoutGradients { model.decodeMean(z, labels: condition) }, channels: model.imageChannels,
+                        imageRows: imageRows, imageColumns: imageColumns, gridColumns: gridColumns)
     }
 
     /// Labels for a grid with one row per class: 0 repeated `columns` times, then 1, …

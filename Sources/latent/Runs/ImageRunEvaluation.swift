@@ -11,11 +11,11 @@ extension LoadedRun: EvaluableRun {
         var report: [String: Any] = [
             "model": configuration.model.rawValue, "architecture": configuration.architecture.rawValue, "conditional": configuration.conditional,
             "examples": images.count, "latent_dimensions": model.latentDimension, "pixels": configuration.pixels.name,
-            "likelihood": configuration.likelihood.rawValue, "seed": request.seed, "units": "nats per example",
+            "likelihood": configuration.likelihood.rawValue, "channels": configuration.channelCount, "seed": request.seed, "units": "nats per example",
             "mean_squared_error": meanSquaredError(model, images),
         ]
         if let vae = model as? VAE {
-            report.merge(evaluate(vae, images, discrete: configuration.pixels.isDiscrete, importanceSamples: importanceSamples, seed: request.seed)) { $1 }
+            report.merge(evaluate(vae, images, discrete: configuration.isDiscrete, importanceSamples: importanceSamples, seed: request.seed)) { $1 }
         } else {
             var generator = RandomGenerator(seed: request.seed)
             let estimate = model.evaluateObjective(on: images.tensor(), labels: nil, using: &generator)
@@ -28,11 +28,13 @@ extension LoadedRun: EvaluableRun {
         if request.json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            printTable(report, pixels: configuration.pixels, latent: model.latentDimension, importanceSamples: importanceSamples)
+            printTable(report, discrete: configuration.isDiscrete, latent: model.latentDimension, importanceSamples: importanceSamples)
         }
     }
 
-    /// The VAE's figures: ELBO and its terms, the importance-weighted estimate, active units, bits/dim.
+    /// The VAE's figures: ELBO and its terms, the importance-weighted estimate, active units, and for
+    /// discrete data bits/dim over every value (C·H·W), from the importance-weighted estimate
+    /// (`bits_per_dim`) and from the ELBO (`bits_per_dim_elbo`, an upper bound in expectation).
     func evaluate(_ vae: VAE, _ images: ImageSet, discrete: Bool, importanceSamples: Int, seed: UInt64) -> [String: Any] {
         let data = images.tensor()
         var generator = RandomGenerator(seed: seed)
@@ -48,7 +50,10 @@ extension LoadedRun: EvaluableRun {
             "active_units": vae.activeUnits(on: data, labels: images.labels).count,
             "kl_per_dimension": elbo.klPerDimension,
         ]
-        if discrete { figures["bits_per_dim"] = bitsPerDimension(logLikelihood: iwae.logLikelihood, dataDimension: images.dimension) }
+        if discrete {
+            figures["bits_per_dim"] = bitsPerDimension(logLikelihood: iwae.logLikelihood, dataDimension: images.dimension)
+            figures["bits_per_dim_elbo"] = bitsPerDimension(logLikelihood: elbo.elbo, dataDimension: images.dimension)
+        }
         return figures
     }
 
@@ -67,9 +72,9 @@ extension LoadedRun: EvaluableRun {
         return total / Double(images.count * images.dimension)
     }
 
-    func printTable(_ report: [String: Any], pixels: PixelHandling, latent: Int, importanceSamples: Int) {
+    func printTable(_ report: [String: Any], discrete: Bool, latent: Int, importanceSamples: Int) {
         func figure(_ key: String) -> String { (report[key] as? Double).map { String(format: "%.3f", $0) } ?? "—" }
-        print("test images        \(report["examples"] ?? 0) (\(pixels.summary))")
+        print("test images        \(report["examples"] ?? 0) (\(configuration.pixels.summary), \(configuration.likelihood) likelihood)")
         if let elbo = report["elbo"] as? Double {
             print("−ELBO              \(String(format: "%.3f", -elbo)) nats per image")
             print("  reconstruction   \(figure("reconstruction"))")
@@ -77,12 +82,13 @@ extension LoadedRun: EvaluableRun {
             let logLikelihood = (report["log_likelihood"] as? Double) ?? 0
             print("−log p(x), K=\(importanceSamples)  \(String(format: "%.3f", -logLikelihood)) nats per image (importance-weighted bound)")
             if let bits = report["bits_per_dim"] as? Double { print("bits/dim           \(String(format: "%.4f", bits))") }
+            if let bits = report["bits_per_dim_elbo"] as? Double { print("bits/dim (ELBO)    \(String(format: "%.4f", bits)) (upper bound)") }
             print("active units       \(report["active_units"] ?? 0) of \(latent)")
         } else {
             print("reconstruction     \(figure("reconstruction")) nats per image (−log p(x|z) at the code; an autoencoder has no bound on log p(x))")
         }
         print("squared error      \(String(format: "%.5f", (report["mean_squared_error"] as? Double) ?? 0)) per pixel")
-        if !pixels.isDiscrete {
+        if !discrete {
             print("note: pixels are continuous intensities; the Bernoulli figures are a training convenience, not a likelihood of discrete data.")
         }
     }

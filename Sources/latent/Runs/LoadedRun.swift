@@ -61,6 +61,9 @@ struct LoadedRun: TrainedRun {
     /// The test split in the run's pixel handling (binarized once where the run binarizes).
     func testImages(limit: Int? = nil) throws -> ImageSet {
         let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize)
+        guard splits.test.channels == configuration.channelCount else {
+            throw CommandError("--data \(configuration.data) now holds images of \(splits.test.channels) channels, but the run in \(folder.url.path) models \(configuration.channelCount).")
+        }
         return configuration.pixels.evaluationSet(splits.test.prefix(limit))
     }
 

@@ -53,14 +53,14 @@ struct ImageModelReport: EpochReport {
                                      "pixels": configuration.pixels.name, "likelihood": configuration.likelihood.rawValue]
         let trainEstimate = ObjectiveEstimate(reconstruction: sums.mean("reconstruction"),
                                               kl: model.isVariational ? sums.mean("kl") : nil, count: sums.examples)
-        var line = "epoch \(epoch): train \(Self.describe(trainEstimate))"
-        try folder.appendMetrics(common.merging(Self.record(trainEstimate, split: "train")) { $1 }
+        var line = "epoch \(epoch): train \(describe(trainEstimate))"
+        try folder.appendMetrics(common.merging(record(trainEstimate, split: "train")) { $1 }
             .merging(["examples_per_second": sums.examplesPerSecond]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
             let estimate = model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
-            try folder.appendMetrics(common.merging(Self.record(estimate, split: name)) { $1 })
-            line += ", \(name) \(Self.describe(estimate))"
+            try folder.appendMetrics(common.merging(record(estimate, split: name)) { $1 })
+            line += ", \(name) \(describe(estimate))"
         }
         TrainingLog.write(line + ", \(String(format: "%.2f", sums.seconds)) s")
     }
@@ -68,18 +68,27 @@ struct ImageModelReport: EpochReport {
     /// A metrics.jsonl record of an estimate. An autoencoder has no ELBO and no KL: those keys are
     /// null rather than numbers that would read as a bound.
     /// Evaluation lines of a VAE also carry `kl_per_dimension`, the KL of each latent dimension.
-    static func record(_ estimate: ObjectiveEstimate, split: String) -> [String: Any] {
+    /// Under a likelihood over 8-bit levels the ELBO also becomes `bits_per_dim`, a bound over C·H·W values.
+    func record(_ estimate: ObjectiveEstimate, split: String) -> [String: Any] {
         var record: [String: Any] = ["split": split, "elbo": estimate.elbo ?? NSNull(), "reconstruction": estimate.reconstruction,
                                      "kl": estimate.kl ?? NSNull(), "examples": estimate.count]
         if let perDimension = estimate.klPerDimension { record["kl_per_dimension"] = perDimension }
+        if let bits = bitsBound(estimate) { record["bits_per_dim"] = bits }
         return record
     }
 
-    static func describe(_ estimate: ObjectiveEstimate) -> String {
+    /// −ELBO in bits/dim for a VAE with a likelihood over levels; nil otherwise.
+    func bitsBound(_ estimate: ObjectiveEstimate) -> Double? {
+        guard configuration.likelihood.isDiscreteOverLevels, let elbo = estimate.elbo else { return nil }
+        return bitsPerDimension(logLikelihood: elbo, dataDimension: model.dataDimension)
+    }
+
+    func describe(_ estimate: ObjectiveEstimate) -> String {
         guard let elbo = estimate.elbo, let kl = estimate.kl else {
             return "reconstruction \(String(format: "%.2f", estimate.reconstruction))"
         }
-        return "−ELBO \(String(format: "%.2f", -elbo)) (KL \(String(format: "%.2f", kl)))"
+        let bits = bitsBound(estimate).map { ", \(String(format: "%.3f", $0)) bits/dim" } ?? ""
+        return "−ELBO \(String(format: "%.2f", -elbo)) (KL \(String(format: "%.2f", kl))\(bits))"
     }
 
     func drawPictures(epoch: Int, testSet: ImageSet) throws {

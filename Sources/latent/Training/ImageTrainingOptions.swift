@@ -21,7 +21,8 @@ struct ImageTrainingOptions: ParsableArguments {
     @Option(help: "relu, leaky-relu, elu, sigmoid, tanh or softplus.") var activation = "relu"
     @Option(help: "Family of q(z|x): gaussian, laplace, logistic or gumbel.") var posterior = "gaussian"
     @Option(help: "Family of the standard prior p(z): gaussian, laplace, logistic or gumbel.") var prior = "gaussian"
-    @Option(help: "bernoulli, gaussian (fixed variance) or gaussian-learned.") var likelihood = "bernoulli"
+    @Option(help: "bernoulli, gaussian (fixed variance), gaussian-learned, logistic-mixture or categorical (over the 256 levels of each value); default: bernoulli for grey images, logistic-mixture for colour.") var likelihood: String?
+    @Option(help: "Logistics per value in --likelihood logistic-mixture (default: 5).") var mixtures: Int?
     @Option(help: "Variance of the fixed Gaussian likelihood.") var variance: Float = 0.1
     @Option(help: "Samples of z per example (L).") var samples = 1
     @Option(help: "KL weight β (the maximum, for schedules).") var beta: Float = 1
@@ -76,13 +77,28 @@ struct ImageTrainingOptions: ParsableArguments {
         if [.laplace, .logistic].contains(configuration.posterior), configuration.prior == .gumbel {
             throw CommandError("--posterior \(posterior) with --prior gumbel has an infinite KL divergence for scales of 1 and above; choose another pair.")
         }
-        guard let likelihoodKind = LikelihoodKind(rawValue: likelihood) else {
-            throw CommandError("--likelihood must be \(LikelihoodKind.allowedNames), not '\(likelihood)'.")
+        let likelihoodKind: LikelihoodKind
+        if let likelihood {
+            guard let named = LikelihoodKind(rawValue: likelihood) else {
+                throw CommandError("--likelihood must be \(LikelihoodKind.allowedNames), not '\(likelihood)'.")
+            }
+            likelihoodKind = named
+        } else {
+            likelihoodKind = base.likelihood   // until the data say whether they are colour (``adapt(_:toChannels:)``)
         }
         configuration.likelihood = likelihoodKind
         configuration.gaussianVariance = variance
-        if configuration.model == .autoencoder, likelihoodKind == .gaussianLearned {
-            throw CommandError("--likelihood gaussian-learned needs a VAE; an autoencoder takes bernoulli or gaussian.")
+        if configuration.model == .autoencoder, likelihoodKind == .gaussianLearned || likelihoodKind.isDiscreteOverLevels {
+            throw CommandError("--likelihood \(likelihoodKind) needs a VAE; an autoencoder takes bernoulli or gaussian.")
+        }
+        if let mixtures {
+            guard likelihoodKind == .logisticMixture || likelihood == nil else {
+                throw CommandError("--mixtures applies to --likelihood logistic-mixture, not \(likelihoodKind).")
+            }
+            guard mixtures >= 1 else { throw CommandError("--mixtures must be at least 1, not \(mixtures).") }
+        }
+        if likelihoodKind.isDiscreteOverLevels, pixelHandling != .continuous {
+            throw CommandError("--likelihood \(likelihoodKind) models the 256 levels of each value; it takes --pixels continuous, not \(pixels).")
         }
         guard variance > 0 else { throw CommandError("--variance must be positive, not \(variance).") }
         guard samples >= 1 else { throw CommandError("--samples must be at least 1, not \(samples).") }
@@ -118,5 +134,33 @@ struct ImageTrainingOptions: ParsableArguments {
             throw CommandError("\(flag) must list positive integers separated by commas, like \(example), not '\(text)'.")
         }
         return values.compactMap { $0 }
+    }
+}
+
+extension ImageTrainingOptions {
+    /// Completes a new run's configuration once the data's channels are known: colour images take
+    /// a discrete likelihood over their 8-bit levels (the logistic mixture unless `--likelihood`
+    /// says categorical) and refuse the flags that only mean something for grey images, in one
+    /// sentence; grey images keep every default they always had.
+    func adapt(_ configuration: inout VAEConfiguration, toChannels channels: Int) throws {
+        if channels == 3 {
+            guard configuration.model == .vae else {
+                throw CommandError("--data \(data) holds colour images; `latent train \(ModelRegistry.trainCommand(configuration))` models grey images.")
+            }
+            guard configuration.pixels == .continuous else {
+                throw CommandError("--pixels \(pixels) binarizes grey images; colour images keep their 8-bit levels (--pixels continuous).")
+            }
+            if let likelihood, !configuration.likelihood.isDiscreteOverLevels {
+                throw CommandError("--likelihood \(likelihood) models grey intensities; colour images take logistic-mixture or categorical.")
+            }
+            if likelihood == nil { configuration.likelihood = .logisticMixture }
+            configuration.imageChannels = channels
+        }
+        if let mixtures, configuration.likelihood != .logisticMixture {
+            throw CommandError("--mixtures \(mixtures) applies to --likelihood logistic-mixture, not \(configuration.likelihood).")
+        }
+        if configuration.likelihood == .logisticMixture {
+            configuration.mixtureComponents = mixtures ?? VAEConfiguration.defaultMixtureComponents
+        }
     }
 }

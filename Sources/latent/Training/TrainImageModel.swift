@@ -87,7 +87,13 @@ struct ImageModelTrainer {
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize,
                                          validationCount: configuration.validationCount, seed: configuration.seed)
-        try splits.requireGrey(data: configuration.data, trainCommand: ModelRegistry.trainCommand(configuration))
+        if control.resume {
+            guard splits.channels == configuration.channelCount else {
+                throw CommandError("--data \(configuration.data) holds images of \(splits.channels) channels, but the run in \(control.out) models \(configuration.channelCount).")
+            }
+        } else {
+            try options.adapt(&configuration, toChannels: splits.channels)
+        }
         if configuration.likelihood == .bernoulli, !splits.training.intensities.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw CommandError("--likelihood bernoulli needs data in [0, 1], but \(configuration.data) has values outside it.")
         }
