@@ -23,8 +23,8 @@ public final class MaskedConv2d: Layer {
     public let mask: KernelMask
     /// How ``callAsFunction(_:)`` computes; the results agree up to Float32 rounding.
     public var computation: Computation = .liveTaps
-    /// The mask as a [kH, kW] tensor of ones and zeros, for ``Computation/fullKernel``. Not a
-    /// parameter: it needs no gradient.
+    /// The mask as a [kH, kW] tensor of ones and zeros, or [O, C, kH, kW] for a mask with channel
+    /// groups, for ``Computation/fullKernel``. Not a parameter: it needs no gradient.
     private let maskTensor: Tensor
 
     /// - Parameters:
@@ -36,7 +36,7 @@ public final class MaskedConv2d: Layer {
     public init(inputs: Int, outputs: Int, mask: KernelMask, bias hasBias: Bool = true, using generator: inout RandomGenerator) {
         precondition(inputs > 0 && outputs > 0, "MaskedConv2d: channels must be positive, got \(inputs) → \(outputs)")
         self.mask = mask
-        maskTensor = mask.tensor()
+        maskTensor = mask.centreGroups == nil ? mask.tensor() : mask.tensor(outputs: outputs, inputs: inputs)
         let drawn = Initializer.pytorchDefault.make([outputs, inputs, mask.height, mask.width], using: &generator)
         let maskValues = maskTensor.scalars
         weight = Tensor(shape: drawn.shape, requiresGradient: true) { out in
@@ -52,6 +52,14 @@ public final class MaskedConv2d: Layer {
     public convenience init(_ type: KernelMask.CausalType, inputs: Int, outputs: Int, kernelSize: Int, bias: Bool = true,
                             using generator: inout RandomGenerator) {
         self.init(inputs: inputs, outputs: outputs, mask: .causal(type, size: kernelSize), bias: bias, using: &generator)
+    }
+
+    /// The colour PixelCNN's k×k layer with mask A or B over `channelGroups` channel groups (3 for
+    /// R, G, B; see ``ChannelGroupMask``): inputs and outputs are split into the groups in order.
+    public convenience init(_ type: KernelMask.CausalType, inputs: Int, outputs: Int, kernelSize: Int, channelGroups: Int,
+                            bias: Bool = true, using generator: inout RandomGenerator) {
+        self.init(inputs: inputs, outputs: outputs,
+                  mask: .causal(type, height: kernelSize, width: kernelSize, channelGroups: channelGroups), bias: bias, using: &generator)
     }
 
     public var inputChannels: Int { weight.shape[1] }

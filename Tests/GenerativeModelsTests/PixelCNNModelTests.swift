@@ -35,7 +35,7 @@ final class PixelCNNModelTests: XCTestCase {
         let names = Set(conditional.namedParameters.map(\.name))
         XCTAssertTrue(names.isSuperset(of: ["classBiases.0.weight", "classBiases.2.weight", "outClassBias.weight", "out.weight"]))
         XCTAssertEqual(conditional.classBiases.count, 3)
-        XCTAssertEqual(conditional.out.weight.shape, [16, 8, 1, 1])
+        XCTAssertEqual(conditional.out?.weight.shape, [16, 8, 1, 1])
         XCTAssertEqual(conditional.classBiases[2].weight.shape, [8, 10])
         XCTAssertEqual(conditional.outClassBias?.weight.shape, [16, 10])
         let gated = PixelCNN(channels: 8, residualBlocks: 2, classes: 10, gated: true, using: &generator)

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 
 /// `--data` given a CIFAR-10 folder or an image folder: grey image folders train, evaluate,
-/// sample and resume with today's models; colour data are read and refused in one sentence by the
-/// models of grey images (the VAEs take them: ColourVAECommandTests).
+/// sample and resume with today's models; colour data are read, and refused in one sentence by the
+/// models of grey images (the VAEs, the PixelCNN and the independent-pixels baseline model colour:
+/// ColourVAECommandTests, ColourPixelCNNCommandTests).
 final class ImageDataCommandTests: XCTestCase {
     /// The committed fixtures of DatasetsTests (a CIFAR-10 excerpt, image folders, single files).
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -44,7 +45,7 @@ final class ImageDataCommandTests: XCTestCase {
     }
 
     func testColourDataAreReadAndRefusedByGreyModels() throws {
-        for (data, command) in [("cifar10", ["autoencoder"]), ("cifar10", ["pixelcnn"]), ("imagefolder-colour", ["independent-pixels"]),
+        for (data, command) in [("cifar10", ["autoencoder"]), ("cifar10", ["pixelrnn"]), ("imagefolder-colour", ["pixelrnn"]),
                                 ("imagefolder-colour", ["autoencoder", "--architecture", "conv"])] {
             let out = workspace.appendingPathComponent("\(data)-\(command[0])")
             let path = Self.fixtures.appendingPathComponent(data).path

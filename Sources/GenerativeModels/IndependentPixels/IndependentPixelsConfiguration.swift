@@ -15,6 +15,9 @@ public struct IndependentPixelsConfiguration: ExactLikelihoodConfiguration {
     public var pixels: PixelHandling = .staticBinarization(threshold: 0.5)
     public var imageHeight = 28
     public var imageWidth = 28
+    /// 3 for colour images (one distribution per sub-pixel), 1 for grey ones; absent (grey) in
+    /// config.json files written before colour existed.
+    public var imageChannels: Int?
     public var output = PixelOutputKind.bernoulli
     public var levels = 256
     /// Always 0: the baseline conditions on nothing.
@@ -27,12 +30,18 @@ public struct IndependentPixelsConfiguration: ExactLikelihoodConfiguration {
 
     public init() {}
 
+    public var channelsPerPixel: Int {
+        get { imageChannels ?? 1 }
+        set { imageChannels = newValue }
+    }
+    public static var modelsColour: Bool { true }
+
     /// "independent pixels (Bernoulli)".
-    public var summary: String { "independent pixels (\(distribution))" }
+    public var summary: String { "independent \(channelsPerPixel == 3 ? "sub-pixels" : "pixels") (\(distribution))" }
 
     /// A new model for the recorded image size, every pixel uniform.
     public func makeModel() -> IndependentPixels {
-        IndependentPixels(height: imageHeight, width: imageWidth, distribution: distribution)
+        IndependentPixels(height: imageHeight, width: imageWidth, distribution: distribution, imageChannels: channelsPerPixel)
     }
 
     /// The one trainer for `model`: Adam at `learningRate`.

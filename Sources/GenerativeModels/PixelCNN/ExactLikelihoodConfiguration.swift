@@ -19,8 +19,13 @@ public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, Chec
     var imageHeight: Int { get set }
     var imageWidth: Int { get set }
     var output: PixelOutputKind { get set }
-    /// Grey levels of a categorical output.
+    /// Grey levels of a categorical output (levels of each colour for colour images).
     var levels: Int { get set }
+    /// Channels of the images the run models: 1 (grey) or 3 (R, G, B), from the data when
+    /// training starts.
+    var channelsPerPixel: Int { get set }
+    /// Whether the model can learn colour images (else only grey ones).
+    static var modelsColour: Bool { get }
     /// Labels of a class-conditional model, or 0 for an unconditional one.
     var classes: Int { get set }
     var learningRate: Float { get set }
@@ -47,6 +52,13 @@ public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, Chec
 }
 
 extension ExactLikelihoodConfiguration {
+    /// Grey images, unless a configuration records otherwise.
+    public var channelsPerPixel: Int {
+        get { 1 }
+        set { precondition(newValue == 1, "\(Self.self) models grey images only") }
+    }
+    public static var modelsColour: Bool { false }
+
     /// The output distribution `output` names.
     public var distribution: PixelDistribution {
         switch output {

@@ -7,6 +7,23 @@ extension PixelCNNConfiguration: CheckedConfiguration {
         try check.oddInteger(firstKernelSize, key: "first_kernel_size", flag: "--first-kernel", in: 1...63)
         try check.oddInteger(hiddenKernelSize, key: "hidden_kernel_size", flag: "--kernel", in: 1...63)
         try check.integer(classes, key: "classes", flag: "--conditional", in: 0...(1 << 16))
+        if let imageChannels {
+            guard imageChannels == 1 || imageChannels == 3 else {
+                throw ConfigurationError.outOfRange(key: "image_channels", flag: "--data", value: "\(imageChannels)", allowed: "1 or 3")
+            }
+        }
+        if channelsPerPixel == 3 {
+            guard channels % 3 == 0 else {
+                throw ConfigurationError.outOfRange(key: "channels", flag: "--channels", value: "\(channels)",
+                                                    allowed: "a multiple of 3 on colour images (one group each for R, G and B)")
+            }
+            guard !gated else {
+                throw ConfigurationError.inconsistent(reason: "the gated body models grey images only, and the data are colour")
+            }
+            guard output == .categorical else {
+                throw ConfigurationError.inconsistent(reason: "colour images need the categorical output, not bernoulli")
+            }
+        }
     }
 }
 

@@ -4,24 +4,31 @@ import TensorCore
 /// on), over pixels in a ``PixelDistribution``: the PixelCNN and the independent-pixels baseline.
 /// The command line trains, evaluates and samples every such model the same way.
 ///
-/// Images come as rows [N, H·W] of intensities in [0, 1] or binarized pixels, and are used as
-/// [N, 1, H, W] in the distribution's representation (``images(_:height:width:)``).
+/// Images come as rows [N, C·H·W] of intensities in [0, 1] or binarized pixels (C×H×W per image,
+/// C = ``imageChannels``), and are used as [N, C, H, W] in the distribution's representation
+/// (``images(_:height:width:)``). Colour images have one distribution per sub-pixel, so the
+/// likelihood is over C·H·W values.
 public protocol ExactLikelihoodImageModel: GenerativeModel where Batch == ImageBatch {
     /// The distribution of each pixel.
     var distribution: PixelDistribution { get }
     /// The classes of a class-conditional model; 0 for an unconditional one.
     var classes: Int { get }
+    /// Channels of the images: 1 (grey) or 3 (R, G, B).
+    var imageChannels: Int { get }
 
-    /// −log p(x) of each image, exactly, in nats: [N, 1, H, W] in the distribution's
+    /// −log p(x) of each image, exactly, in nats: [N, C, H, W] in the distribution's
     /// representation → [N]. `labels` are the classes of a class-conditional model, else nil.
     func negativeLogLikelihood(_ images: Tensor, labels: [Int]?) -> Tensor
 
-    /// `count` images drawn from the model, [count, 1, H, W] in the distribution's representation.
+    /// `count` images drawn from the model, [count, C, H, W] in the distribution's representation.
     func sample(count: Int, height: Int, width: Int, labels: [Int]?, using generator: inout RandomGenerator) -> Tensor
 }
 
 extension ExactLikelihoodImageModel {
     public var isConditional: Bool { classes > 0 }
+
+    /// Grey images, unless a model says otherwise.
+    public var imageChannels: Int { 1 }
 
     /// The mean −log p(x) over the batch, in nats per image, reported as "nll". These models have
     /// no latent variable, so the objective's KL term and samples have nothing to act on.
@@ -32,7 +39,7 @@ extension ExactLikelihoodImageModel {
         return LossBreakdown(total: nll, terms: [("nll", nll)])
     }
 
-    /// Exact −log p(x) of every image of `rows` [N, H·W], in nats, evaluated in batches without
+    /// Exact −log p(x) of every image of `rows` [N, C·H·W], in nats, evaluated in batches without
     /// gradients. `progress` is called with (images done, images in all) after each batch.
     public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int = 500,
                                        progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
@@ -48,9 +55,9 @@ extension ExactLikelihoodImageModel {
         return result
     }
 
-    /// Rows [N, H·W] of intensities or binarized pixels → [N, 1, H, W] in the distribution's values.
+    /// Rows [N, C·H·W] of intensities or binarized pixels → [N, C, H, W] in the distribution's values.
     public func images(_ rows: Tensor, height: Int, width: Int) -> Tensor {
-        distribution.quantized(rows.reshaped([rows.shape[0], 1, height, width]))
+        distribution.quantized(rows.reshaped([rows.shape[0], imageChannels, height, width]))
     }
 }
 
@@ -61,9 +68,9 @@ public protocol CompletingImageModel: ExactLikelihoodImageModel {
     /// The first `givenPixels` pixels (raster order) of each image kept, the rest drawn.
     ///
     /// - Parameters:
-    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - images: [N, C, H, W] in the distribution's representation; only the given pixels are read.
     ///   - labels: N class labels for a class-conditional model, else nil.
-    /// - Returns: [N, 1, H, W].
+    /// - Returns: [N, C, H, W].
     func complete(_ images: Tensor, givenPixels: Int, labels: [Int]?, using generator: inout RandomGenerator) -> Tensor
 }
 

@@ -14,10 +14,17 @@ import TensorCore
 /// The Gated PixelCNN's vertical stack is the exception to "pixels ≤ t": its kernels read the row
 /// of the pixel to the right too. But its features at row r depend on rows above r only, so the
 /// whole row r of the vertical stack is computed when row r starts, before its first pixel.
+///
+/// Colour images are drawn sub-pixel by sub-pixel, R, then G, then B at each pixel: the network's
+/// column at the pixel is computed three times, each time with one more colour drawn, and the
+/// logits of colour c are taken from pass c. That is exact because colour c's logits depend on
+/// the colours before c at the pixel only (the channel-group masks), and the last pass, with all
+/// three drawn, leaves the activations that later pixels read. Three passes at one pixel, never
+/// the whole image again.
 final class IncrementalPixelCNNSampler {
     let model: PixelCNN
     let images: Int, height: Int, width: Int
-    /// The images being drawn, [H, W, 1, N] with a border (the first layer's input).
+    /// The images being drawn, [H, W, C, N] with a border (the first layer's input).
     let pixels: ActivationGrid
     /// One-hot labels [N, classes] of a class-conditional model.
     let oneHot: Tensor?
@@ -48,8 +55,9 @@ final class IncrementalPixelCNNSampler {
         func grid(_ channels: Int) -> ActivationGrid {
             ActivationGrid(height: height, width: width, channels: channels, images: images, border: border)
         }
-        pixels = grid(1)
-        output = PixelwiseConvolution(pointwise: model.out, images: images)
+        pixels = grid(model.imageChannels)
+        output = model.colourOut.map { PixelwiseConvolution($0, images: images) }
+            ?? PixelwiseConvolution(pointwise: model.out!, images: images)
         if model.isGated {
             gated = model.gatedLayers.map { layer in
                 GatedLayerState(layer: layer, images: images, width: width, oneHot: oneHot,
@@ -64,36 +72,39 @@ final class IncrementalPixelCNNSampler {
         outputClassBias = PixelwiseClassBias(model.outClassBias, oneHot: oneHot)
     }
 
-    /// Draws every pixel in raster order from `uniforms` (pixel-major: uniforms[t·N + n] for
-    /// pixel t of image n) and returns the images, [N, 1, H, W].
+    /// Draws every pixel in raster order from `uniforms` (pixel-major: uniforms[(t·C + c)·N + n]
+    /// for channel c of pixel t of image n) and returns the images, [N, C, H, W].
     func run(uniforms: [Float]) -> Tensor {
         run(uniforms: uniforms, keepingLogits: false).images
     }
 
     /// As ``run(uniforms:)``, and with `keepingLogits` also the logits each pixel was drawn from,
-    /// [N, L, H, W]: they must equal the whole network's logits on the drawn images, since the
-    /// logits at a pixel depend on the pixels before it only.
+    /// [N, C·L, H, W]: they must equal the whole network's logits on the drawn images, since the
+    /// logits at a pixel depend on the pixels before it only (and colour c's on colours before c).
     ///
     /// With `given`, the first `given.pixels` pixels (raster order) of each image are not drawn but
-    /// copied from `given.images` ([N·H·W] values in the distribution's representation): the
+    /// copied from `given.images` ([N·C·H·W] values in the distribution's representation): the
     /// completion of partly known images. Their uniforms are then unused.
     func run(uniforms: [Float], keepingLogits: Bool, given: (images: [Float], pixels: Int)? = nil) -> (images: Tensor, logits: Tensor?) {
-        precondition(uniforms.count == height * width * images, "IncrementalPixelCNNSampler: \(uniforms.count) uniforms")
-        let result = Tensor.zeros([images, 1, height, width])
+        let colours = model.imageChannels
+        precondition(uniforms.count == height * width * colours * images, "IncrementalPixelCNNSampler: \(uniforms.count) uniforms")
+        let result = Tensor.zeros([images, colours, height, width])
         let levels = model.distribution.logitsPerPixel
-        let kept = keepingLogits ? Tensor.zeros([images, levels, height, width]) : nil
+        let kept = keepingLogits ? Tensor.zeros([images, colours * levels, height, width]) : nil
         withoutGradients {
             for row in 0..<height {
                 if model.isGated { startGatedRow(row) }
                 for column in 0..<width {
-                    let logits = model.isGated ? gatedLogits(row: row, column: column) : plainLogits(row: row, column: column)
-                    draw(logits, row: row, column: column, uniforms: uniforms, given: given, into: result)
-                    guard let kept else { continue }
-                    logits.withUnsafeBufferPointer { logits in
-                        kept.withUnsafeMutableBufferPointer { out in
-                            for level in 0..<levels {
-                                for image in 0..<images {
-                                    out[((image * levels + level) * height + row) * width + column] = logits[level * images + image]
+                    for colour in 0..<colours {
+                        let logits = model.isGated ? gatedLogits(row: row, column: column) : plainLogits(row: row, column: column)
+                        draw(logits, colour: colour, row: row, column: column, uniforms: uniforms, given: given, into: result)
+                        guard let kept else { continue }
+                        logits.withUnsafeBufferPointer { logits in
+                            kept.withUnsafeMutableBufferPointer { out in
+                                for level in (colour * levels)..<((colour + 1) * levels) {
+                                    for image in 0..<images {
+                                        out[((image * colours * levels + level) * height + row) * width + column] = logits[level * images + image]
+                                    }
                                 }
                             }
                         }
@@ -104,30 +115,32 @@ final class IncrementalPixelCNNSampler {
         return (result, kept)
     }
 
-    /// Draws pixel (row, column) of every image from its logits [L, N].
-    private func draw(_ logits: Tensor, row: Int, column: Int, uniforms: [Float], given: (images: [Float], pixels: Int)?,
-                      into result: Tensor) {
-        let pixel = row * width + column
-        let drawn = pixels.block(row: row, column: column)
+    /// Draws colour `colour` of pixel (row, column) of every image from its logits [C·L, N] (rows
+    /// colour·L..<(colour + 1)·L).
+    private func draw(_ logits: Tensor, colour: Int, row: Int, column: Int, uniforms: [Float],
+                      given: (images: [Float], pixels: Int)?, into result: Tensor) {
+        let pixel = row * width + column, colours = model.imageChannels, plane = height * width
+        let drawn = pixels.block(row: row, column: column) + colour * images
+        let first = colour * model.distribution.logitsPerPixel * images
         logits.withUnsafeBufferPointer { logits in
             for image in 0..<images {
                 if let given, pixel < given.pixels {
-                    drawn[image] = given.images[image * height * width + pixel]
+                    drawn[image] = given.images[(image * colours + colour) * plane + pixel]
                     continue
                 }
-                drawn[image] = model.distribution.draw(logits: logits.baseAddress! + image, stride: images,
-                                                       uniform: uniforms[pixel * images + image])
+                drawn[image] = model.distribution.draw(logits: logits.baseAddress! + first + image, stride: images,
+                                                       uniform: uniforms[(pixel * colours + colour) * images + image])
             }
         }
         result.withUnsafeMutableBufferPointer { out in
-            for image in 0..<images { out[image * height * width + pixel] = drawn[image] }
+            for image in 0..<images { out[(image * colours + colour) * plane + pixel] = drawn[image] }
         }
     }
 
     // MARK: Plain body
 
     /// The output at (row, column) of h = inp(x); h = h + res(ReLU(h)) …; out(ReLU(h)), as
-    /// ``PixelCNN/logits(_:labels:)`` computes it for the whole image: [L, N].
+    /// ``PixelCNN/logits(_:labels:)`` computes it for the whole image: [C·L, N].
     private func plainLogits(row: Int, column: Int) -> Tensor {
         var h = classBiases[0].adding(to: first!(pixels, row: row, column: column))
         for (index, block) in blocks.enumerated() {

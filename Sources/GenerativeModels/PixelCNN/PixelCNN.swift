@@ -13,18 +13,34 @@ import TensorCore
 /// map of the one-hot label) to every layer; and the Gated PixelCNN body (``GatedPixelCNNLayer``),
 /// which removes the blind spot of stacked masks.
 ///
+/// Colour images (`imageChannels` 3, the reference pixelcnn_color_torch.py) are [N, 3, H, W] with
+/// channels R, G, B, and p(x_t | x_<t) = p(R | x_<t) · p(G | x_<t, R) · p(B | x_<t, R, G). Every
+/// layer's channels are split into three groups R, G, B, and the masks also cover the groups at
+/// the kernel centre (``ChannelGroupMask``): mask A lets output group g see input groups before g,
+/// mask B groups up to g. The output is a 1×1 mask-B layer to 3·L logits, [N, 3·L, H, W] with
+/// channel c·L + k for value k of colour c; the hidden channels must be a multiple of 3. The
+/// reference's colour model is 96 channels and 256 levels:
+///   h = MaskA7×7(x)                 [N, 3, H, W] → [N, 96, H, W]
+///   5 × h = h + MaskB3×3(ReLU(h))   [N, 96, H, W]
+///   logits = MaskB1×1(ReLU(h))      [N, 3·256, H, W]
+/// The gated body is for grey images only: its gate multiplies two halves of the channels, which
+/// would pair channels of different colour groups.
+///
 /// Mask A on the first layer and mask B after keep the output at each pixel blind to that pixel and
 /// every later one, so the output at pixel t is a distribution over x_t given x_<t.
 public final class PixelCNN: Module {
-    /// The first layer of the plain body: k×k mask A, 1 → channels. Nil for the gated body. The
+    /// The first layer of the plain body: k×k mask A, image channels → channels. Nil for the gated body. The
     /// names inp, res and out are the reference's, so its state_dict keys (less the masks) match.
     public let inp: MaskedConv2d?
     /// The residual blocks' k×k mask-B convolutions of the plain body (empty for the gated one).
     public let res: [MaskedConv2d]
     /// The layers of the gated body (empty for the plain one).
     public let gatedLayers: [GatedPixelCNNLayer]
-    /// 1×1, channels → logits per pixel.
-    public let out: Conv2d
+    /// 1×1, channels → logits per pixel, for grey images; nil for colour ones.
+    public let out: Conv2d?
+    /// 1×1 mask B over the R, G, B channel groups, channels → 3 · logits per sub-pixel, for colour
+    /// images; nil for grey ones.
+    public let colourOut: MaskedConv2d?
     /// A class-conditional plain model's per-class biases of its first layer and each residual
     /// block, each a Linear from the one-hot label without bias. Empty when unconditional, and in
     /// the gated body, whose layers hold their own.
@@ -36,6 +52,8 @@ public final class PixelCNN: Module {
     /// Labels of a class-conditional model, or 0.
     public let classes: Int
     public let channels: Int
+    /// Channels of the images: 1 (grey) or 3 (R, G, B).
+    public let imageChannels: Int
 
     /// Whether the body is the Gated PixelCNN's.
     public var isGated: Bool { !gatedLayers.isEmpty }
@@ -47,9 +65,10 @@ public final class PixelCNN: Module {
     ///   - hiddenKernelSize: the later layers' kernels (odd).
     ///   - distribution: Bernoulli (binary images) or categorical (grey levels).
     ///   - classes: labels of a class-conditional model, or 0 for an unconditional one.
-    ///   - gated: the Gated PixelCNN body instead of residual blocks.
+    ///   - gated: the Gated PixelCNN body instead of residual blocks (grey images only).
+    ///   - imageChannels: 1 for grey images, 3 for colour ones (then `channels` a multiple of 3).
     public init(channels: Int = 64, residualBlocks: Int = 5, firstKernelSize: Int = 7, hiddenKernelSize: Int = 3,
-                distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false,
+                distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false, imageChannels: Int = 1,
                 using generator: inout RandomGenerator) {
         precondition(channels > 0 && residualBlocks >= 0 && classes >= 0,
                      "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) "
@@ -59,6 +78,10 @@ public final class PixelCNN: Module {
         if case .categorical(let levels) = distribution {
             precondition(levels >= 2, "PixelCNN: a categorical output needs at least 2 levels, got \(levels)")
         }
+        precondition(imageChannels == 1 || (imageChannels == 3 && channels % 3 == 0 && !gated),
+                     "PixelCNN: \(imageChannels) image channels with \(channels) channels\(gated ? ", gated" : ""); colour images need "
+                        + "a multiple of 3 channels and the residual body")
+        self.imageChannels = imageChannels
         self.distribution = distribution
         self.classes = classes
         self.channels = channels
@@ -70,6 +93,12 @@ public final class PixelCNN: Module {
                                    kernelSize: index == 0 ? firstKernelSize : hiddenKernelSize, first: index == 0,
                                    classes: classes, using: &generator)
             }
+        } else if imageChannels == 3 {
+            inp = MaskedConv2d(.a, inputs: 3, outputs: channels, kernelSize: firstKernelSize, channelGroups: 3, using: &generator)
+            res = (0..<residualBlocks).map { _ in
+                MaskedConv2d(.b, inputs: channels, outputs: channels, kernelSize: hiddenKernelSize, channelGroups: 3, using: &generator)
+            }
+            gatedLayers = []
         } else {
             inp = MaskedConv2d(.a, inputs: 1, outputs: channels, kernelSize: firstKernelSize, using: &generator)
             res = (0..<residualBlocks).map { _ in
@@ -77,16 +106,32 @@ public final class PixelCNN: Module {
             }
             gatedLayers = []
         }
-        out = Conv2d(inputs: channels, outputs: distribution.logitsPerPixel, kernelSize: 1, using: &generator)
+        if imageChannels == 3 {
+            out = nil
+            colourOut = MaskedConv2d(.b, inputs: channels, outputs: 3 * distribution.logitsPerPixel, kernelSize: 1, channelGroups: 3,
+                                     using: &generator)
+        } else {
+            out = Conv2d(inputs: channels, outputs: distribution.logitsPerPixel, kernelSize: 1, using: &generator)
+            colourOut = nil
+        }
         classBiases = classes > 0 && !gated
             ? (0...residualBlocks).map { _ in Linear(inputs: classes, outputs: channels, bias: false, using: &generator) } : []
         outClassBias = classes > 0
-            ? Linear(inputs: classes, outputs: distribution.logitsPerPixel, bias: false, using: &generator) : nil
+            ? Linear(inputs: classes, outputs: imageChannels * distribution.logitsPerPixel, bias: false, using: &generator) : nil
     }
 
     /// The model's masked convolutions, in order.
     public var maskedConvolutions: [MaskedConv2d] {
-        (inp.map { [$0] } ?? []) + res + gatedLayers.flatMap { [$0.vertical, $0.horizontal] }
+        (inp.map { [$0] } ?? []) + res + gatedLayers.flatMap { [$0.vertical, $0.horizontal] } + (colourOut.map { [$0] } ?? [])
+    }
+
+    /// Logits per pixel of all its channels: imageChannels · logitsPerPixel.
+    public var outputChannels: Int { imageChannels * distribution.logitsPerPixel }
+
+    /// The output layer on ReLU(h): [N, channels, H, W] → [N, outputChannels, H, W].
+    private func output(_ h: Tensor) -> Tensor {
+        if let colourOut { return colourOut(h.relu()) }
+        return out!(h.relu())
     }
 
     /// Sets how every masked convolution computes (live taps only, or PyTorch's full kernels).
@@ -99,16 +144,19 @@ public final class PixelCNN: Module {
     /// The logits of every pixel's distribution given the pixels before it.
     ///
     /// - Parameters:
-    ///   - images: [N, 1, H, W] in the distribution's representation (see ``PixelDistribution``).
+    ///   - images: [N, C, H, W] in the distribution's representation (see ``PixelDistribution``),
+    ///     C the image channels.
     ///   - labels: N class labels for a class-conditional model, else nil.
-    /// - Returns: [N, logitsPerPixel, H, W]; the logits at pixel t depend on pixels before t only.
+    /// - Returns: [N, C·logitsPerPixel, H, W]; the logits at pixel t depend on pixels before t only,
+    ///   and those of colour c (channels c·L..<(c + 1)·L) on the colours before c at pixel t.
     public func logits(_ images: Tensor, labels: [Int]? = nil) -> Tensor {
-        precondition(images.rank == 4 && images.shape[1] == 1, "PixelCNN: images must be [N, 1, H, W], got \(images.shape)")
+        precondition(images.rank == 4 && images.shape[1] == imageChannels,
+                     "PixelCNN: images must be [N, \(imageChannels), H, W], got \(images.shape)")
         let oneHot = oneHotLabels(labels, count: images.shape[0])
         if isGated {
             var (v, h) = (images, images)
             for layer in gatedLayers { (v, h) = layer(vertical: v, horizontal: h, oneHot: oneHot) }
-            return Self.addingClassBias(out(h.relu()), outClassBias, oneHot)
+            return Self.addingClassBias(output(h), outClassBias, oneHot)
         }
         let bias = { (index: Int) in self.classBiases.isEmpty ? nil : self.classBiases[index] }
         var h = Self.addingClassBias(inp!(images), bias(0), oneHot)
@@ -119,13 +167,13 @@ public final class PixelCNN: Module {
                 h = layer.residualBlock(h)   // h + layer(relu(h)), fused
             }
         }
-        return Self.addingClassBias(out(h.relu()), outClassBias, oneHot)
+        return Self.addingClassBias(output(h), outClassBias, oneHot)
     }
 
     /// −log p(x) of each image, exactly, in nats (summed over its pixels): [N].
     ///
     /// - Parameters:
-    ///   - images: [N, 1, H, W] in the distribution's representation.
+    ///   - images: [N, C, H, W] in the distribution's representation.
     ///   - labels: N class labels for a class-conditional model, else nil.
     public func negativeLogLikelihood(_ images: Tensor, labels: [Int]? = nil) -> Tensor {
         distribution.negativeLogLikelihood(logits: logits(images, labels: labels), images: images)

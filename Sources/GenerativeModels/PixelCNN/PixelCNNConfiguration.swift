@@ -6,7 +6,8 @@ import TensorCore
 /// Everything needed to rebuild a PixelCNN and its data pipeline, as a run folder's config.json
 /// holds it. Defaults are the reference (pixelcnn_torch.py): Fashion-MNIST binarized at 0.5, a 7×7
 /// mask-A layer and 5 residual 3×3 mask-B blocks of 64 channels, Bernoulli logits, Adam 1e-3,
-/// batch 128.
+/// batch 128. On colour data (`imageChannels` 3) the reference is pixelcnn_color_torch.py: the
+/// same body with 96 channels in R, G, B groups, 256 levels per sub-pixel, batch 32.
 public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
     /// The model family: always PixelCNN.
     public var model = ModelFamily.pixelCNN
@@ -20,6 +21,9 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
     /// The image size, recorded from the data when training starts.
     public var imageHeight = 28
     public var imageWidth = 28
+    /// 3 for colour images (R, G, B), 1 for grey ones; config.json files written before colour
+    /// existed lack the key, and mean grey.
+    public var imageChannels: Int?
     public var channels = 64
     /// Layers after the first: residual blocks, or gated layers.
     public var residualBlocks = 5
@@ -41,10 +45,20 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
 
     public init() {}
 
+    public var channelsPerPixel: Int {
+        get { imageChannels ?? 1 }
+        set { imageChannels = newValue }
+    }
+    public static var modelsColour: Bool { true }
+
+    /// The reference colour model's hidden channels and batch size (pixelcnn_color_torch.py).
+    public static let colourChannels = 96, colourBatchSize = 32
+
     /// "PixelCNN (residual, 64 channels, 5 layers after the 7×7 mask-A layer, Bernoulli)".
     public var summary: String {
         "PixelCNN (\(gated ? "gated" : "residual"), \(channels) channels, \(residualBlocks) layers after the "
-            + "\(firstKernelSize)×\(firstKernelSize) mask-A layer, \(distribution)\(classes > 0 ? ", class-conditional" : ""))"
+            + "\(firstKernelSize)×\(firstKernelSize) mask-A layer, \(channelsPerPixel == 3 ? "colour, per sub-pixel " : "")\(distribution)"
+            + "\(classes > 0 ? ", class-conditional" : ""))"
     }
 
     /// A new, randomly initialized model (seeded by `seed`).
@@ -52,7 +66,7 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
         var generator = RandomGenerator(seed: seed)
         return PixelCNN(channels: channels, residualBlocks: residualBlocks, firstKernelSize: firstKernelSize,
                         hiddenKernelSize: hiddenKernelSize, distribution: distribution, classes: classes,
-                        gated: gated, using: &generator)
+                        gated: gated, imageChannels: channelsPerPixel, using: &generator)
     }
 
     /// Adam over `model`'s parameters at `learningRate`, as the reference trains.

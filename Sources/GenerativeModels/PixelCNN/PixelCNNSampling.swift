@@ -2,8 +2,9 @@ import TensorCore
 
 /// Drawing images from a PixelCNN, pixel by pixel in raster order.
 ///
-/// Both samplers take one uniform number per pixel of each image, all drawn up front in the same
-/// order, and invert the pixel's CDF at it (``PixelDistribution``). So for one seed they draw the
+/// Both samplers take one uniform number per sub-pixel of each image (per pixel for grey images,
+/// per R, G and B value for colour ones), all drawn up front in the same order, and invert the
+/// sub-pixel's CDF at it (``PixelDistribution``). So for one seed they draw the
 /// same images, up to Float32 rounding of the logits: the fast sampler sums each convolution over
 /// the same taps in the same order, but one pixel at a time.
 extension PixelCNN {
@@ -12,13 +13,13 @@ extension PixelCNN {
     ///
     /// - Parameters:
     ///   - labels: `count` class labels for a class-conditional model, else nil.
-    /// - Returns: [count, 1, height, width] in the distribution's representation (0/1 for
-    ///   Bernoulli, k/(L − 1) for level k of a categorical).
+    /// - Returns: [count, C, height, width] in the distribution's representation (0/1 for
+    ///   Bernoulli, k/(L − 1) for level k of a categorical), C the image channels.
     public func sample(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
                        using generator: inout RandomGenerator) -> Tensor {
         precondition(count >= 0 && height > 0 && width > 0, "PixelCNN.sample: \(count) images of \(height)×\(width)")
-        let uniforms = Self.samplingUniforms(count: count, pixels: height * width, using: &generator)
-        guard count > 0 else { return Tensor.zeros([0, 1, height, width]) }
+        let uniforms = Self.samplingUniforms(count: count, pixels: height * width * imageChannels, using: &generator)
+        guard count > 0 else { return Tensor.zeros([0, imageChannels, height, width]) }
         let sampler = IncrementalPixelCNNSampler(model: self, images: count, height: height, width: width, labels: labels)
         return sampler.run(uniforms: uniforms)
     }
@@ -27,37 +28,41 @@ extension PixelCNN {
     /// order; `width`·k for the top k rows) are kept, the rest drawn from p(x_t | x_<t).
     ///
     /// - Parameters:
-    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - images: [N, C, H, W] in the distribution's representation; only the given pixels (all
+    ///     their channels) are read.
     ///   - labels: N class labels for a class-conditional model, else nil.
-    /// - Returns: [N, 1, H, W].
+    /// - Returns: [N, C, H, W].
     public func complete(_ images: Tensor, givenPixels: Int, labels: [Int]? = nil, using generator: inout RandomGenerator) -> Tensor {
-        precondition(images.rank == 4 && images.shape[1] == 1, "PixelCNN.complete: images must be [N, 1, H, W], got \(images.shape)")
+        precondition(images.rank == 4 && images.shape[1] == imageChannels,
+                     "PixelCNN.complete: images must be [N, \(imageChannels), H, W], got \(images.shape)")
         let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
         precondition(givenPixels >= 0 && givenPixels <= height * width, "PixelCNN.complete: \(givenPixels) given pixels of \(height * width)")
-        let uniforms = Self.samplingUniforms(count: count, pixels: height * width, using: &generator)
+        let uniforms = Self.samplingUniforms(count: count, pixels: height * width * imageChannels, using: &generator)
         guard count > 0 else { return images }
         let sampler = IncrementalPixelCNNSampler(model: self, images: count, height: height, width: width, labels: labels)
         return sampler.run(uniforms: uniforms, keepingLogits: false, given: (images.scalars, givenPixels)).images
     }
 
     /// The same draw as ``sample(count:height:width:labels:using:)`` done the plain way: the whole
-    /// network on the whole image once per pixel, H·W full passes. For tests and benchmarks.
+    /// network on the whole image once per sub-pixel, C·H·W full passes. For tests and benchmarks.
     public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
                               using generator: inout RandomGenerator) -> Tensor {
         precondition(count >= 0 && height > 0 && width > 0, "PixelCNN.sampleNaively: \(count) images of \(height)×\(width)")
-        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel
-        let uniforms = Self.samplingUniforms(count: count, pixels: pixels, using: &generator)
-        let images = Tensor.zeros([count, 1, height, width])
+        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel, colours = imageChannels
+        let uniforms = Self.samplingUniforms(count: count, pixels: pixels * colours, using: &generator)
+        let images = Tensor.zeros([count, colours, height, width])
         withoutGradients {
             for pixel in 0..<pixels {
-                let logits = self.logits(images, labels: labels)
-                logits.withUnsafeBufferPointer { logits in
-                    images.withUnsafeMutableBufferPointer { values in
-                        for image in 0..<count {
-                            // Logit k of this pixel: [image, k, pixel] of [N, L, H·W].
-                            values[image * pixels + pixel] = distribution.draw(
-                                logits: logits.baseAddress! + image * logitsPerPixel * pixels + pixel, stride: pixels,
-                                uniform: uniforms[pixel * count + image])
+                for colour in 0..<colours {
+                    let logits = self.logits(images, labels: labels)
+                    logits.withUnsafeBufferPointer { logits in
+                        images.withUnsafeMutableBufferPointer { values in
+                            for image in 0..<count {
+                                // Logit k of this sub-pixel: [image, colour·L + k, pixel] of [N, C·L, H·W].
+                                values[(image * colours + colour) * pixels + pixel] = distribution.draw(
+                                    logits: logits.baseAddress! + ((image * colours + colour) * logitsPerPixel) * pixels + pixel,
+                                    stride: pixels, uniform: uniforms[(pixel * colours + colour) * count + image])
+                            }
                         }
                     }
                 }
@@ -66,8 +71,8 @@ extension PixelCNN {
         return images
     }
 
-    /// One uniform in [0, 1) per pixel of each image, pixel-major: element t·count + n is for pixel
-    /// t of image n.
+    /// One uniform in [0, 1) per sub-pixel of each image, pixel-major: element (t·C + c)·count + n
+    /// is for channel c of pixel t of image n (`pixels` counts the sub-pixels, C·H·W).
     static func samplingUniforms(count: Int, pixels: Int, using generator: inout RandomGenerator) -> [Float] {
         guard count * pixels > 0 else { return [] }
         return Tensor.uniform([pixels * count], using: &generator).scalars

@@ -6,7 +6,10 @@ import TensorCore
 ///
 /// Images are [N, 1, H, W] tensors with values in [0, 1]: 0 or 1 for a Bernoulli, k/(L − 1) for
 /// grey level k of L under a categorical. The same tensor is the network's input and the data
-/// whose likelihood it gives, and for L = 2 the two representations coincide.
+/// whose likelihood it gives, and for L = 2 the two representations coincide. Colour images are
+/// [N, 3, H, W], and each sub-pixel (a channel's value at a pixel) has a distribution of its own:
+/// logits [N, 3·L, H, W], channel c·L + k for value k of colour channel c, as the PyTorch
+/// reference lays them out.
 public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
     /// One logit per pixel: p(x = 1) = σ(logit).
     case bernoulli
@@ -28,15 +31,22 @@ public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// −log p(x) of each image in nats, summed over its pixels: [N].
+    /// −log p(x) of each image in nats, summed over its pixels (and channels): [N].
     ///
     /// - Parameters:
-    ///   - logits: [N, logitsPerPixel, H, W].
-    ///   - images: [N, 1, H, W] in this distribution's representation.
+    ///   - logits: [N, C·logitsPerPixel, H, W], the logits of channel c in channels
+    ///     c·logitsPerPixel..<(c + 1)·logitsPerPixel.
+    ///   - images: [N, C, H, W] in this distribution's representation, C = 1 (grey) or 3 (colour).
     public func negativeLogLikelihood(logits: Tensor, images: Tensor) -> Tensor {
-        let count = images.shape[0], pixels = images.shape[2] * images.shape[3]
-        precondition(logits.shape == [count, logitsPerPixel, images.shape[2], images.shape[3]],
+        let count = images.shape[0], channels = images.shape[1], pixels = images.shape[2] * images.shape[3]
+        precondition(logits.shape == [count, channels * logitsPerPixel, images.shape[2], images.shape[3]],
                      "negativeLogLikelihood: logits \(logits.shape) do not fit images \(images.shape) under a \(self) distribution")
+        if channels > 1 {
+            // [N, C·L, H, W] is [N·C, L, H, W] in memory: each channel plane is an image of its own.
+            let planes = [count * channels, 1, images.shape[2], images.shape[3]]
+            return negativeLogLikelihood(logits: logits.reshaped([count * channels, logitsPerPixel, planes[2], planes[3]]),
+                                         images: images.reshaped(planes)).reshaped([count, channels]).sum(axis: 1)
+        }
         switch self {
         case .bernoulli:
             return logits.reshaped([count, pixels]).binaryCrossEntropyRowSums(targets: images.reshaped([count, pixels]))

@@ -70,7 +70,14 @@ struct PixelwiseConvolution {
             Tensor(shape: [outputs, inputs * live.count]) { out in
                 var index = 0
                 for row in 0..<(outputs * inputs) {
-                    for tap in live { out[index] = weight[row * kernelTaps + tap]; index += 1 }
+                    for tap in live {
+                        // A colour mask's disconnected centre pairs are zero in a trained weight too;
+                        // the mask makes sure.
+                        let joined = mask.centreGroups == nil
+                            || mask.joins(tap: tap, output: row / inputs, of: outputs, input: row % inputs, of: inputs)
+                        out[index] = joined ? weight[row * kernelTaps + tap] : 0
+                        index += 1
+                    }
                 }
             }
         }

@@ -70,7 +70,7 @@ extension ExactLikelihoodConfiguration {
     /// channels and `kernel`×`kernel` kernels, at this batch size.
     func trainingBytes(channels: Int, layers: Int, kernel: Int) -> Int {
         let pixels = imageHeight * imageWidth
-        let logits = output == .bernoulli ? 1 : levels
+        let logits = (output == .bernoulli ? 1 : levels) * channelsPerPixel
         let parameters = MemoryEstimate.sum([MemoryEstimate.product(layers, channels, channels, kernel, kernel),
                                              MemoryEstimate.product(channels, logits), MemoryEstimate.product(logits, pixels)])
         let activations = MemoryEstimate.product(batchSize, pixels, MemoryEstimate.sum([MemoryEstimate.product(layers + 1, channels), logits]))
@@ -79,7 +79,8 @@ extension ExactLikelihoodConfiguration {
 
     /// Bytes of drawing `count` images: the sampler keeps every layer's activations of every image.
     func samplingBytes(count: Int, channels: Int, layers: Int) -> Int {
-        MemoryEstimate.product(4, count, imageHeight * imageWidth, MemoryEstimate.sum([MemoryEstimate.product(layers + 2, channels), levels]))
+        MemoryEstimate.product(4, count, imageHeight * imageWidth, MemoryEstimate.sum([MemoryEstimate.product(layers + 2, channels),
+                                                                                           MemoryEstimate.product(levels, channelsPerPixel)]))
     }
 }
 

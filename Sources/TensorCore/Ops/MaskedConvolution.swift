@@ -78,6 +78,9 @@ struct LiveTapLayout {
     let kernelTaps: Int
     let liveTaps: [Int]
     let order: Order
+    /// A colour mask's centre-tap channel groups and the centre's index in `liveTaps`: the kernel
+    /// matrix holds zeros for the pairs they disconnect, and their gradients are zeroed.
+    let centre: (groups: ChannelGroupMask, index: Int)?
 
     init(weight: Shape, mask: KernelMask, order: Order) {
         weightShape = weight
@@ -86,6 +89,20 @@ struct LiveTapLayout {
         kernelTaps = weight[2] * weight[3]
         liveTaps = mask.liveTaps
         self.order = order
+        centre = mask.centreGroups.map { ($0, mask.liveTaps.firstIndex(of: mask.centreTap)!) }
+    }
+
+    /// Sets the disconnected centre-tap entries of an [O, C·T] kernel matrix (or its gradient) to
+    /// zero. Nothing to do for a mask without channel groups.
+    func zeroDisconnectedCentrePairs(_ matrix: UnsafeMutablePointer<Float>) {
+        guard let (groups, index) = centre else { return }
+        let width = inputChannels * liveTaps.count
+        for output in 0..<outputChannels {
+            for channel in 0..<inputChannels
+            where !groups.connects(output: output, of: outputChannels, input: channel, of: inputChannels) {
+                matrix[output * width + column(channel: channel, index: index)] = 0
+            }
+        }
     }
 
     /// The kernel-matrix column of live tap `index` of input channel `channel`.
@@ -107,6 +124,7 @@ struct LiveTapLayout {
                     for (index, tap) in liveTaps.enumerated() { target[column(channel: channel, index: index)] = kernel[tap] }
                 }
             }
+            zeroDisconnectedCentrePairs(out.baseAddress!)
         }
     }
 
@@ -114,6 +132,7 @@ struct LiveTapLayout {
     func scatter(_ liveGradient: TensorStorage) -> Tensor {
         let live = liveTaps.count, taps = kernelTaps, channels = inputChannels
         let result = TensorStorage(repeating: 0, count: outputChannels * channels * taps)
+        zeroDisconnectedCentrePairs(liveGradient.pointer)
         for output in 0..<outputChannels {
             let source = liveGradient.pointer + output * channels * live
             for channel in 0..<channels {

@@ -13,7 +13,7 @@ extension LikelihoodRun: CompletingRun where Configuration.Model: CompletingImag
         let given = rows ?? height / 2
         guard given >= 0 && given <= height else { throw CommandError("--rows must be from 0 to \(height), not \(given).") }
         let test = try testImages(limit: count)
-        let pixels = height * width
+        let channels = model.imageChannels, plane = height * width, pixels = channels * plane
         // Each image repeated `samples` times, so one sampler run draws every completion.
         let repeated = (0..<test.count).flatMap { Array(repeating: $0, count: samples) }
         let inputs = model.images(test.tensor(repeated), height: height, width: width)
@@ -25,12 +25,13 @@ extension LikelihoodRun: CompletingRun where Configuration.Model: CompletingImag
         for image in 0..<test.count {
             let original = Array(originals[(image * pixels)..<((image + 1) * pixels)])
             tiles += original
-            tiles += original.enumerated().map { $0.offset < given * width ? $0.element : 0.5 }   // the given part, the rest grey
+            // The given part, the rest grey: the first given·width values of each channel plane.
+            tiles += original.enumerated().map { $0.offset % plane < given * width ? $0.element : 0.5 }
             tiles += completed[(image * samples * pixels)..<((image + 1) * samples * pixels)]
         }
         let url = try folder.picture(out, default: "completions.png")
-        let image: GrayImage
-        do { image = try ImageGrid.grid(tiles, tileHeight: height, tileWidth: width, columns: samples + 2) } catch {
+        let image: any PNGWritable
+        do { image = try ImageGrid.picture(tiles, channels: channels, tileHeight: height, tileWidth: width, columns: samples + 2) } catch {
             throw CommandError("Cannot draw the completions: \(error)")
         }
         try Pictures.write(image, to: url)

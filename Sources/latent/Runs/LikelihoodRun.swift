@@ -74,7 +74,9 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
         let started = Date()
         let images = model.sample(count: count, height: rows, width: width, labels: labels, using: &generator)
         FileHandle.standardError.write(Data("drew \(count) images in \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n".utf8))
-        try Pictures.write(try Pictures.grid(images.reshaped([count, rows * width]), imageRows: rows, imageColumns: width, gridColumns: columns), to: url)
+        let channels = model.imageChannels
+        try Pictures.write(try Pictures.grid(images.reshaped([count, channels * rows * width]), channels: channels, imageRows: rows,
+                                             imageColumns: width, gridColumns: columns), to: url)
         return url
     }
 }

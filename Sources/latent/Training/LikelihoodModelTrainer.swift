@@ -6,10 +6,20 @@ import TensorCore
 /// made from the flags), the data, the model and its trainer, then the loop.
 struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
     let control: RunControlOptions
-    /// The configuration of a new run, every flag checked; called only for a new run.
-    let makeConfiguration: () throws -> Configuration
+    /// The configuration of a new run for images of the given channels (1 grey, 3 colour), every
+    /// flag checked; called only for a new run.
+    let makeConfiguration: (_ imageChannels: Int) throws -> Configuration
     /// Whether a new run conditions on the labels.
     var conditional = false
+
+    init(control: RunControlOptions, makeConfiguration: @escaping (_ imageChannels: Int) throws -> Configuration, conditional: Bool = false) {
+        (self.control, self.makeConfiguration, self.conditional) = (control, makeConfiguration, conditional)
+    }
+
+    /// A trainer of a model of grey images only.
+    init(control: RunControlOptions, makeConfiguration: @escaping () throws -> Configuration, conditional: Bool = false) {
+        self.init(control: control, makeConfiguration: { _ in try makeConfiguration() }, conditional: conditional)
+    }
 
     func run() throws {
         let folder = RunFolder(control.out)
@@ -26,12 +36,19 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
             (configuration.epochs, configuration.threads) = (epochs, threads)
         } else {
             try control.checkNewRunFolder(folder)
-            configuration = try makeConfiguration()
+            configuration = try makeConfiguration(1)
         }
         try configuration.checkFlags()
         ComputeThreads.set(configuration.threads)
         let splits = try DataSource.load(configuration.data, imageSize: configuration.imageSize, seed: configuration.seed)
-        try splits.requireGrey(data: configuration.data, trainCommand: ModelRegistry.trainCommand(configuration))
+        if !Configuration.modelsColour {
+            try splits.requireGrey(data: configuration.data, trainCommand: ModelRegistry.trainCommand(configuration))
+        } else if !control.resume && splits.channels != configuration.channelsPerPixel {
+            configuration = try makeConfiguration(splits.channels)   // the colour defaults, and the grey-only flags refused
+        } else if splits.channels != configuration.channelsPerPixel {
+            throw CommandError("--data \(configuration.data) now holds \(splits.training.isColour ? "colour" : "grey") images, "
+                + "but the run in \(control.out) models \(configuration.channelsPerPixel == 3 ? "colour" : "grey") ones.")
+        }
         if !control.resume {
             (configuration.imageHeight, configuration.imageWidth) = (splits.training.rows, splits.training.columns)
             if conditional { configuration.classes = splits.training.classCount }

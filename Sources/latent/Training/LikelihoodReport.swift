@@ -67,7 +67,8 @@ struct LikelihoodReport<Configuration: ExactLikelihoodConfiguration>: EpochRepor
         var generator = RandomGenerator(seed: ImageModelReport.pictureSeed)
         let labels = model.isConditional ? (0..<16).map { $0 % model.classes } : nil
         let images = model.sample(count: 16, height: rows, width: columns, labels: labels, using: &generator)
-        try Pictures.write(try Pictures.grid(images.reshaped([16, rows * columns]), imageRows: rows, imageColumns: columns, gridColumns: 4),
+        try Pictures.write(try Pictures.grid(images.reshaped([16, testSet.dimension]), channels: testSet.channels, imageRows: rows,
+                                             imageColumns: columns, gridColumns: 4),
                            to: try folder.picture(nil, default: String(format: "samples-epoch-%03d.png", epoch)))
     }
 }

@@ -3,22 +3,36 @@ import GenerativeModels
 
 /// The data flags of the exact-likelihood image models (`train pixelcnn`, `train
 /// independent-pixels`): the data folder and how its pixels become the output distribution's values.
+/// On colour data every sub-pixel has a 256-way categorical, and the flags of grey pixels are refused.
 struct PixelDataOptions: ParsableArguments {
     @Option(help: "fashion-mnist, or a folder of MNIST-format files, CIFAR-10 batches (data_batch_1.bin …) or PNG/JPEG images in one subfolder per class.") var data = "fashion-mnist"
     @Option(help: "Scale and centre-crop every image of an image folder to N×N (needed when their sizes differ).") var imageSize: Int?
-    @Option(help: "Binarize at this threshold (Bernoulli output).") var binarize: Float = 0.5
-    @Option(help: "bernoulli (binarized pixels) or categorical (grey levels).") var output = "bernoulli"
-    @Option(help: "Grey levels of the categorical output.") var levels = 256
+    @Option(help: "Binarize at this threshold (Bernoulli output; default 0.5; grey images only).") var binarize: Float?
+    @Option(help: "bernoulli (binarized pixels) or categorical (grey levels) (default: bernoulli on grey images, categorical per sub-pixel on colour ones).")
+    var output: String?
+    @Option(help: "Grey levels of the categorical output (colour images: 256).") var levels = 256
 
-    /// Writes the data, pixel handling and output distribution into `configuration`, each flag checked.
-    func apply(to configuration: inout some ExactLikelihoodConfiguration) throws {
+    /// Writes the data, pixel handling and output distribution into `configuration`, each flag
+    /// checked. `imageChannels` is 3 when the data are colour images: then the output is a 256-way
+    /// categorical per sub-pixel and the flags of grey pixels are refused.
+    func apply(to configuration: inout some ExactLikelihoodConfiguration, imageChannels: Int = 1) throws {
         configuration.data = DataPath.stored(data)
         configuration.imageSize = imageSize   // checked with the configuration
+        let output = self.output ?? (imageChannels == 3 ? PixelOutputKind.categorical.rawValue : PixelOutputKind.bernoulli.rawValue)
         guard let outputKind = PixelOutputKind(rawValue: output) else {
             throw CommandError("--output must be \(PixelOutputKind.allowedNames), not '\(output)'.")
         }
+        if imageChannels == 3 {
+            let greyOnly = binarize.map { "--binarize \($0)" } ?? (outputKind == .bernoulli ? "--output bernoulli" : nil)
+                ?? (levels != 256 ? "--levels \(levels)" : nil)
+            if let greyOnly {
+                throw CommandError("\(greyOnly) applies to grey images, but --data \(data) holds colour images, whose every sub-pixel has 256 levels.")
+            }
+            configuration.channelsPerPixel = 3
+        }
         switch outputKind {
         case .bernoulli:
+            let binarize = self.binarize ?? 0.5
             guard binarize > 0 && binarize < 1 else { throw CommandError("--binarize must be between 0 and 1, not \(binarize).") }
             configuration.pixels = .staticBinarization(threshold: binarize)
         case .categorical:

@@ -2,7 +2,8 @@ import ArgumentParser
 import GenerativeModels
 
 /// `latent train independent-pixels`: the baseline p(x) = Π_i p(x_i), every pixel on its own,
-/// on the PixelCNN's data by default, so the two likelihoods compare directly.
+/// on the PixelCNN's data by default, so the two likelihoods compare directly; on colour data every
+/// sub-pixel on its own, a 256-way categorical each.
 struct TrainIndependentPixels: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "independent-pixels",
@@ -15,13 +16,13 @@ struct TrainIndependentPixels: ParsableCommand {
     @OptionGroup var control: RunControlOptions
 
     func run() throws {
-        try LikelihoodModelTrainer(control: control, makeConfiguration: makeConfiguration).run()
+        try LikelihoodModelTrainer(control: control, makeConfiguration: { try makeConfiguration(imageChannels: $0) }).run()
     }
 
     /// The configuration the flags describe, each flag checked.
-    func makeConfiguration() throws -> IndependentPixelsConfiguration {
+    func makeConfiguration(imageChannels: Int) throws -> IndependentPixelsConfiguration {
         var configuration = IndependentPixelsConfiguration()
-        try pixelData.apply(to: &configuration)
+        try pixelData.apply(to: &configuration, imageChannels: imageChannels)
         try PixelDataOptions.applyOptimization(learningRate: learningRate, batchSize: batchSize, control: control, to: &configuration)
         return configuration
     }

@@ -5,6 +5,10 @@
 /// is centred at (kH/2, kW/2): with stride 1 and padding (kH/2, kW/2), tap (i, j) of output pixel
 /// (r, c) reads input pixel (r + i − kH/2, c + j − kW/2). ``Tensor/maskedConv2d(weight:bias:mask:)``
 /// computes with the live taps only; the dead ones are never read, and get zero gradient.
+///
+/// A colour PixelCNN's mask also has ``centreGroups``: the centre tap is live, but only for the
+/// pairs of (output, input) channel groups that ``ChannelGroupMask`` connects; the others are
+/// treated as dead taps (read as zero, zero gradient). Without it every live tap joins every pair.
 public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
     /// PixelCNN's two raster-order masks.
     public enum CausalType: String, Sendable, CaseIterable {
@@ -20,9 +24,13 @@ public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
     public let width: Int
     /// The live taps i·kW + j, ascending.
     public let liveTaps: [Int]
+    /// The channel-group mask of the centre tap (which must then be live), or nil when every live
+    /// tap joins every channel pair (grey images).
+    public let centreGroups: ChannelGroupMask?
 
-    /// A mask with the given live taps (any order, no repeats), each in 0..<height·width.
-    public init(height: Int, width: Int, liveTaps: [Int]) {
+    /// A mask with the given live taps (any order, no repeats), each in 0..<height·width, and
+    /// optionally a channel-group mask at the centre tap, which must be among them.
+    public init(height: Int, width: Int, liveTaps: [Int], centreGroups: ChannelGroupMask? = nil) {
         precondition(height > 0 && width > 0 && height % 2 == 1 && width % 2 == 1,
                      "KernelMask: kernel \(height)×\(width) must have odd, positive sides so that it has a centre")
         let sorted = liveTaps.sorted()
@@ -31,6 +39,8 @@ public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
         self.height = height
         self.width = width
         self.liveTaps = sorted
+        self.centreGroups = centreGroups
+        precondition(centreGroups == nil || sorted.contains(centreTap), "KernelMask: channel groups at a dead centre tap")
     }
 
     /// The taps (i, j) of a kernel for which `isLive(i, j)` holds.
@@ -49,6 +59,27 @@ public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
         return KernelMask(height: height, width: width) { i, j in
             i < centreRow || (i == centreRow && (j < centreColumn || (type == .b && j == centreColumn)))
         }
+    }
+
+    /// The colour PixelCNN's mask over `groups` channel groups (R, G, B for 3): every row above the
+    /// centre and the centre row left of it for every channel pair, and the centre tap for the pairs
+    /// of groups that mask A (input group < output group) or B (≤) allows (``ChannelGroupMask``).
+    /// A 1×1 kernel keeps only the centre: the output layer of the colour PixelCNN.
+    public static func causal(_ type: CausalType, height: Int, width: Int, channelGroups groups: Int) -> KernelMask {
+        let spatial = causal(.b, height: height, width: width)
+        return KernelMask(height: height, width: width, liveTaps: spatial.liveTaps,
+                          centreGroups: ChannelGroupMask(groups: groups, includesOwnGroup: type == .b))
+    }
+
+    /// The centre tap, (kH/2)·kW + kW/2.
+    public var centreTap: Int { (height / 2) * width + width / 2 }
+
+    /// Whether tap `tap` joins output channel `output` of `outputs` to input channel `input` of
+    /// `inputs`: it is live, and at the centre its channel groups are connected.
+    public func joins(tap: Int, output: Int, of outputs: Int, input: Int, of inputs: Int) -> Bool {
+        guard liveTapSet.contains(tap) else { return false }
+        guard let centreGroups, tap == centreTap else { return true }
+        return centreGroups.connects(output: output, of: outputs, input: input, of: inputs)
     }
 
     /// PixelCNN's mask on a square k×k kernel.
@@ -79,11 +110,31 @@ public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
         return Tensor(shape: [height, width], scalars: (0..<(height * width)).map { live.contains($0) ? 1 : 0 })
     }
 
-    /// Rows of the mask, for example "■■■ / ■□□ / □□□" for a 3×3 mask A.
+    /// The full mask, [O, C, kH, kW] ones and zeros, for `outputs` output and `inputs` input
+    /// channels: ``tensor()`` at every channel pair, less the centre pairs that ``centreGroups``
+    /// disconnects. `weight * mask.tensor(outputs:inputs:)` is the kernel a plain conv2d needs.
+    public func tensor(outputs: Int, inputs: Int) -> Tensor {
+        let taps = height * width, live = liveTapSet
+        return Tensor(shape: [outputs, inputs, height, width]) { out in
+            for output in 0..<outputs {
+                for input in 0..<inputs {
+                    for tap in 0..<taps {
+                        let joined = live.contains(tap) && (centreGroups == nil || tap != centreTap
+                            || centreGroups!.connects(output: output, of: outputs, input: input, of: inputs))
+                        out[(output * inputs + input) * taps + tap] = joined ? 1 : 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows of the mask, for example "■■■ / ■□□ / □□□" for a 3×3 mask A, and the centre's channel
+    /// groups if any.
     public var description: String {
         let live = liveTapSet
-        return (0..<height).map { i in
+        let rows = (0..<height).map { i in
             String((0..<width).map { live.contains(i * width + $0) ? "■" : "□" })
         }.joined(separator: " / ")
+        return centreGroups.map { "\(rows) (\($0))" } ?? rows
     }
 }
