@@ -137,15 +137,6 @@ extension Tensor {
                 }
             }
         }
-        return result.recorded(from: [parameters]) { context in
-            let upstream = context.upstream.storage.pointer
-            return [Tensor(shape: [rows, width]) { out in
-                nonisolated(unsafe) let (o, s) = (out.baseAddress!, gradient!.pointer)
-                for row in 0..<rows {
-                    let scale = upstream[row], to = o + row * width, from = s + row * width
-                    for i in 0..<width { to[i] = scale * from[i] }
-                }
-            }]
-        }
+        return result.recordedWithRowGradients(of: parameters, gradient)
     }
 }
