@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "GenerativeModels", targets: ["GenerativeModels"]),
         .library(name: "Rendering", targets: ["Rendering"]),
+        .library(name: "DataParallel", targets: ["DataParallel"]),
         .executable(name: "latent", targets: ["latent"]),
         // The parsers as functions of arbitrary bytes, for the fuzzer package in Fuzz/.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
@@ -17,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libopenblas-dev, zlib1g-dev, libpng-dev and libjpeg62-turbo-dev.
+        // System libraries: Debian's libopenblas-dev, zlib1g-dev, libpng-dev, libjpeg62-turbo-dev and
+        // libopenmpi-dev.
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -37,6 +39,11 @@ let package = Package(
             pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg62-turbo-dev"])]
         ),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
 
         // Elementwise kernels compiled for several instruction sets, chosen at run time.
         .target(name: "CKernels"),
@@ -47,6 +54,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
         .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),
+        // Data-parallel training across processes: the trainer's process group on Open MPI.
+        .target(name: "DataParallel", dependencies: ["GenerativeModels", "CMPI"]),
 
         // The parsers of untrusted files as fuzz targets (Fuzz/ drives them; LatentCLITests replays their corpus).
         .target(name: "FuzzTargets", dependencies: ["TensorCore", "Datasets", "GenerativeModels"]),
@@ -55,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "latent",
             dependencies: [
-                "TensorCore", "NN", "Datasets", "GenerativeModels", "Rendering",
+                "TensorCore", "NN", "Datasets", "GenerativeModels", "Rendering", "DataParallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

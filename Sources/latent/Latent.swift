@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataParallel
 
 /// `latent`: train, evaluate, sample and draw deep generative models.
 @main
@@ -12,8 +13,12 @@ struct Latent: ParsableCommand {
 
     /// Parses the command line with negative option values joined to their options
     /// (``NegativeNumberArguments``), then runs the command.
+    /// Started by mpirun as one of several processes, it runs as one rank of a data parallel
+    /// training (``DataParallelRun``); otherwise MPI is never touched.
     static func main() {
-        main(NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst())))
+        let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
+        if MPIProcessGroup.launchedSize > 1 { DataParallelRun.main(arguments) }
+        main(arguments)
     }
 }
 

@@ -27,9 +27,12 @@ public struct SentenceBatch: Sendable, Equatable {
 
     /// Lays out the sentences `sentences[i]` for i in `indices`, in that order.
     ///
-    /// - Parameter sentences: encoded sentences of one split (`Vocabulary.encode`), each at least
-    ///   one token long, as every corpus reader guarantees.
-    public init(sentences: [[Int]], indices: [Int]) {
+    /// - Parameters:
+    ///   - sentences: encoded sentences of one split (`Vocabulary.encode`), each at least one token
+    ///     long, as every corpus reader guarantees.
+    ///   - paddedLength: T, when the grids must be wider than the longest of these sentences (one
+    ///     process's rows of a batch padded as the whole batch is); nil for the longest.
+    public init(sentences: [[Int]], indices: [Int], paddedLength: Int? = nil) {
         precondition(!indices.isEmpty, "SentenceBatch: a batch needs at least one sentence")
         let rows = indices.count
         let lengths = indices.map { index in
@@ -38,7 +41,7 @@ public struct SentenceBatch: Sendable, Equatable {
             precondition(!sentences[index].isEmpty, "SentenceBatch: sentence \(index) is empty")
             return sentences[index].count
         }
-        let steps = lengths.max()!
+        let steps = Swift.max(lengths.max()!, paddedLength ?? 0)
         var encoder = [Int](repeating: Vocabulary.padID, count: rows * steps)
         var decoder = [Int](repeating: Vocabulary.padID, count: rows * (steps + 1))
         var targets = [Int](repeating: Vocabulary.padID, count: rows * (steps + 1))

@@ -65,6 +65,12 @@ public struct SentenceBatcher: Sendable {
         SentenceBatch(sentences: sentences, indices: indices)
     }
 
+    /// Rows `rows` of the batch of these sentence indices, padded as the whole batch is (so that
+    /// per-position draws such as word dropout line up with the whole batch's).
+    public func batch(_ indices: [Int], rows: Range<Int>) -> SentenceBatch {
+        SentenceBatch(sentences: sentences, indices: Array(indices[rows]), paddedLength: indices.map { sentences[$0].count }.max())
+    }
+
     /// The share of encoder grid positions that are padding over these batches: 1 − Σ Lᵢ / Σ N·T.
     public func paddingFraction(of batches: [[Int]]) -> Double {
         var words = 0, cells = 0

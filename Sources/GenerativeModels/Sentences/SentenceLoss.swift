@@ -71,6 +71,11 @@ public struct SentenceTrainingData: TrainingData {
 
     public func batch(_ indices: [Int], using stream: inout RandomGenerator) -> SentenceBatch { batcher.batch(indices) }
 
+    /// Rows of a batch padded as the whole batch is, so word dropout draws line up with its draws.
+    public func batch(_ indices: [Int], shard: BatchShard, using stream: inout RandomGenerator) -> SentenceBatch {
+        batcher.batch(indices, rows: shard.firstRow..<(shard.firstRow + shard.rows))
+    }
+
     /// Target tokens: words plus one <eos> per sentence.
     public func counts(of batch: SentenceBatch) -> [String: Int] { ["tokens": batch.targetTokenCount] }
 }

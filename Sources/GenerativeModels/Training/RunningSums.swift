@@ -29,6 +29,15 @@ public struct RunningSums: Equatable, Sendable {
         seconds += batchSeconds
     }
 
+    /// Adds a batch whose terms are already sums over its examples (the sums of all processes of
+    /// a data parallel step).
+    mutating func add(termSums: [String: Double], examples batchExamples: Int, counts batchCounts: [String: Int], seconds batchSeconds: Double) {
+        examples += batchExamples
+        for (name, value) in termSums { terms[name, default: 0] += value }
+        for (name, value) in batchCounts { counts[name, default: 0] += value }
+        seconds += batchSeconds
+    }
+
     // MARK: Checkpoint metadata
 
     /// The sums as checkpoint metadata: exact bit patterns, so a resumed epoch ends with the same figures.

@@ -13,15 +13,23 @@ public final class Trainer<Batch> {
     public let model: any GenerativeModel<Batch>
     public let optimizer: any Optimizer
     public let settings: TrainerSettings
-    public private(set) var noise: RandomGenerator
+    public internal(set) var noise: RandomGenerator
     /// The data stream's state within the current epoch.
-    public private(set) var data: RandomGenerator
+    public internal(set) var data: RandomGenerator
     /// Epochs completed.
     public private(set) var completedEpochs = 0
     /// Batches of the current epoch already trained on.
     public private(set) var batchesDone = 0
-    /// Running sums over the current epoch.
-    public private(set) var running = RunningSums()
+    /// Running sums over the current epoch (over every process's examples, when data parallel).
+    public internal(set) var running = RunningSums()
+    /// The processes that share each batch, and how their gradients are summed; nil when this
+    /// process trains alone. See ``trainDataParallel(with:)``.
+    var dataParallel: (group: any ProcessGroup, summation: GradientSummation)?
+    /// When data parallel, whether every process compares its weights with rank 0's after every
+    /// step (a check for tests; it costs a pass over the weights and three small collectives).
+    public var comparesReplicasEveryStep = false
+    /// Set when the processes' replicas were found to differ; the epoch then stops.
+    public internal(set) var replicaDivergence: String?
 
     public init(model: any GenerativeModel<Batch>, optimizer: any Optimizer, settings: TrainerSettings) {
         self.model = model
@@ -58,18 +66,38 @@ public final class Trainer<Batch> {
         if batchesDone == 0 || !dataStreamSaved { data = stream }
         dataStreamSaved = true
         while batchesDone < batches.count {
-            if shouldStop() { return false }
+            if let (group, _) = dataParallel {
+                // Every process stops at the same batch, or the others would wait in a collective.
+                var stop: [UInt64] = [shouldStop() ? 1 : 0]
+                group.maximumInPlace(&stop)
+                if stop[0] != 0 { return false }
+            } else if shouldStop() {
+                return false
+            }
             let start = Date()
-            let batch = trainingData.batch(batches[batchesDone], using: &data)
-            let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
-            let gradients = loss.total.backward()
-            optimizer.step(gradients, scale: settings.clipNorm > 0 ? gradients.clippingScale(maxNorm: settings.clipNorm) : 1)
-            running.add(loss, examples: batches[batchesDone].count, counts: trainingData.counts(of: batch),
-                        seconds: Date().timeIntervalSince(start))
+            if dataParallel != nil {
+                stepDataParallel(on: batches[batchesDone], of: trainingData, started: start)
+            } else {
+                let batch = trainingData.batch(batches[batchesDone], using: &data)
+                let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
+                let gradients = loss.total.backward()
+                optimizer.step(gradients, scale: clippingScale(gradients))
+                running.add(loss, examples: batches[batchesDone].count, counts: trainingData.counts(of: batch),
+                            seconds: Date().timeIntervalSince(start))
+            }
             batchesDone += 1
+            if comparesReplicasEveryStep && dataParallel != nil && !replicasAgree() {
+                replicaDivergence = "after step \(optimizer.stepCount) the processes' weights differ from rank 0's"
+                return false
+            }
             progress(batchesDone, batches.count)
         }
         return true
+    }
+
+    /// The factor the optimizer applies to the gradients: the clipping of their global norm, if any.
+    func clippingScale(_ gradients: Gradients) -> Float {
+        settings.clipNorm > 0 ? gradients.clippingScale(maxNorm: settings.clipNorm) : 1
     }
 
     /// Closes a completed epoch: returns its running sums and starts the next epoch's.

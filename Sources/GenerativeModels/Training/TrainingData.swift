@@ -21,10 +21,23 @@ public protocol TrainingData<Batch> {
 
     /// What a batch counts besides its examples, e.g. ["tokens": target tokens].
     func counts(of batch: Batch) -> [String: Int]
+
+    /// Rows `shard` of the batch of these examples, for one of several processes that share the
+    /// batch (data parallel training): what those rows of `batch(indices, using:)` would be,
+    /// drawing what those rows of the whole batch draw.
+    func batch(_ indices: [Int], shard: BatchShard, using stream: inout RandomGenerator) -> Batch
 }
 
 extension TrainingData {
     public func counts(of batch: Batch) -> [String: Int] { [:] }
+
+    /// Rows `shard` of the batch of these examples, for one of several processes that share the
+    /// batch: the rows, with what those rows of the whole batch draw from `stream`.
+    public func batch(_ indices: [Int], shard: BatchShard, using stream: inout RandomGenerator) -> Batch {
+        stream.shard = shard
+        defer { stream.shard = nil }
+        return batch(Array(indices[shard.firstRow..<(shard.firstRow + shard.rows)]), using: &stream)
+    }
 }
 
 /// Training images in a run's pixel handling, shuffled each epoch and cut into batches.

@@ -56,6 +56,9 @@ extension Tensor {
 public struct Gradients {
     private var entries: [ObjectIdentifier: (variable: Tensor, gradient: Tensor)] = [:]
 
+    /// No gradients yet; ``setGradient(_:for:)`` adds them (for gradients summed across processes).
+    public init() {}
+
     /// ∂loss/∂variable, or nil when the loss does not depend on `variable`.
     public subscript(variable: Tensor) -> Tensor? {
         entries[ObjectIdentifier(variable)]?.gradient
@@ -76,6 +79,12 @@ public struct Gradients {
 
     mutating func set(_ gradient: Tensor, for variable: Tensor) {
         entries[ObjectIdentifier(variable)] = (variable, gradient)
+    }
+
+    /// Sets ∂loss/∂variable; the gradient has the variable's shape.
+    public mutating func setGradient(_ gradient: Tensor, for variable: Tensor) {
+        precondition(gradient.shape == variable.shape, "Gradients: a gradient of shape \(gradient.shape) for a variable of shape \(variable.shape)")
+        set(gradient, for: variable)
     }
 }
 

@@ -12,10 +12,20 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
     public let seed: UInt64
     /// How many 128-bit blocks have been drawn so far.
     public private(set) var counter: UInt64
+    /// The rows of a batch this process draws for, when several processes share the batch (data
+    /// parallel training); nil when it draws for the whole batch, or for ``BatchShard/current``
+    /// where that is set. See ``BatchShard``.
+    public var shard: BatchShard?
 
     public init(seed: UInt64, counter: UInt64 = 0) {
         self.seed = seed
         self.counter = counter
+    }
+
+    /// Moves the counter on to `counter` (never back): how processes that drew for different
+    /// shares of a batch agree on the stream's state afterwards.
+    public mutating func advance(to counter: UInt64) {
+        self.counter = Swift.max(self.counter, counter)
     }
 
     /// Claims `count` consecutive blocks and returns the index of the first.
@@ -92,23 +102,25 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
     // MARK: Buffers
 
     /// Fills `buffer` with uniform values in [low, high). Element i uses word i of the reserved blocks.
+    /// With a ``shard``, `buffer` holds the shard's rows of the whole batch's draw.
     public mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float = 0, high: Float = 1) {
-        let first = reserveBlocks((buffer.count + 3) / 4)
-        nonisolated(unsafe) let out = buffer.baseAddress!
+        let (first, offset) = reserve(buffer.count)
+        nonisolated(unsafe) let out = buffer.baseAddress
         let seed = self.seed, width = high - low
-        Self.forEachBlock(elementCount: buffer.count) { block, elements in
+        Self.forEachBlock(elements: offset..<(offset + buffer.count)) { block, elements in
             let words = Self.block(seed: seed, index: first &+ UInt64(block))
-            for lane in 0..<elements.count { out[elements.lowerBound + lane] = low + width * Self.unitInterval(words[lane]) }
+            for element in elements { out![element - offset] = low + width * Self.unitInterval(words[element & 3]) }
         }
     }
 
     /// Fills `buffer` with normal values N(mean, std²) by the Box–Muller transform: each block gives
     /// two pairs of uniforms, hence four normals.
+    /// With a ``shard``, `buffer` holds the shard's rows of the whole batch's draw.
     public mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Float>, mean: Float = 0, standardDeviation: Float = 1) {
-        let first = reserveBlocks((buffer.count + 3) / 4)
-        nonisolated(unsafe) let out = buffer.baseAddress!
+        let (first, offset) = reserve(buffer.count)
+        nonisolated(unsafe) let out = buffer.baseAddress
         let seed = self.seed
-        Self.forEachBlock(elementCount: buffer.count) { block, elements in
+        Self.forEachBlock(elements: offset..<(offset + buffer.count)) { block, elements in
             let words = Self.block(seed: seed, index: first &+ UInt64(block))
             var normals = SIMD4<Float>()
             for pair in 0..<2 {
@@ -117,18 +129,32 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
                 normals[2 * pair] = radius * cos(angle)
                 normals[2 * pair + 1] = radius * sin(angle)
             }
-            for lane in 0..<elements.count { out[elements.lowerBound + lane] = mean + standardDeviation * normals[lane] }
+            for element in elements { out![element - offset] = mean + standardDeviation * normals[element & 3] }
         }
     }
 
-    /// Calls `body(block, elements)` for each 4-element block of a buffer, split across threads by
-    /// whole blocks so the values cannot depend on the split.
+    /// Reserves the blocks of a fill of `count` values and returns the first block and the index,
+    /// within the fill, of the first value this process computes: the whole fill without a shard;
+    /// with one, the whole batch's fill (so every process's counter moves alike) of which this
+    /// process computes its rows.
+    private mutating func reserve(_ count: Int) -> (firstBlock: UInt64, offset: Int) {
+        guard let shard = shard ?? BatchShard.current else { return (reserveBlocks((count + 3) / 4), 0) }
+        precondition(shard.rows > 0 && count % shard.rows == 0,
+                     "RandomGenerator: a draw of \(count) values is not a whole number of rows of the shard \(shard)")
+        let rowLength = count / shard.rows
+        return (reserveBlocks((shard.batchRows * rowLength + 3) / 4), shard.firstRow * rowLength)
+    }
+
+    /// Calls `body(block, elements)` for each 4-element block that holds some of `elements`, with
+    /// the elements of the block among them, split across threads by whole blocks so the values
+    /// cannot depend on the split.
     @inline(__always)
-    private static func forEachBlock(elementCount: Int, _ body: (Int, Range<Int>) -> Void) {
-        let blocks = (elementCount + 3) / 4
+    private static func forEachBlock(elements: Range<Int>, _ body: (Int, Range<Int>) -> Void) {
+        guard !elements.isEmpty else { return }
+        let firstBlock = elements.lowerBound / 4, blocks = (elements.upperBound + 3) / 4 - firstBlock
         ComputeThreads.forEachChunk(blocks, minimumPerChunk: ComputeThreads.parallelThreshold / 8) { range in
-            for block in range {
-                body(block, (4 * block)..<min(4 * block + 4, elementCount))
+            for block in (firstBlock + range.lowerBound)..<(firstBlock + range.upperBound) {
+                body(block, Swift.max(4 * block, elements.lowerBound)..<Swift.min(4 * block + 4, elements.upperBound))
             }
         }
     }

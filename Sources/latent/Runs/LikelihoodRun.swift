@@ -85,8 +85,11 @@ extension ExactLikelihoodImageModel {
     /// Exact −log p(x) of every image of a set, in nats, with a progress bar.
     func negativeLogLikelihoods(of images: ImageSet, progressTitle: String) -> [Double] {
         let bar = Progress(title: progressTitle, total: images.count)
-        return negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns, labels: images.labels) { done, _ in
+        let values = negativeLogLikelihoods(images.tensor(), height: images.rows, width: images.columns, labels: images.labels) { done, _ in
             bar.update(done: done)
         }
+        // Split across processes, this process's share ends short of the whole set.
+        if values.count < images.count { bar.update(done: images.count) }
+        return values
     }
 }

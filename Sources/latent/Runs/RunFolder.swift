@@ -136,9 +136,15 @@ struct RunFolder {
         return configuration
     }
 
-    /// Writes config.json atomically: sorted, indented, snake_case keys.
+    /// Writes config.json atomically: sorted, indented, snake_case keys; with "processes", the
+    /// number of processes, when a data parallel job trains the run.
     func write(_ configuration: some Encodable) throws {
-        do { try JSONEncoder.snakeCase.encode(configuration).write(to: self.configuration, options: .atomic) } catch {
+        let processes = DataParallelRun.group?.size ?? 1
+        do {
+            let encoded = processes > 1 ? try JSONEncoder.snakeCase.encode(WithProcessCount(configuration: configuration, processes: processes))
+                : try JSONEncoder.snakeCase.encode(configuration)
+            try encoded.write(to: self.configuration, options: .atomic)
+        } catch {
             throw CommandError("Cannot write \(self.configuration.path): \(FileErrorReason.describe(error)).")
         }
     }
@@ -169,5 +175,19 @@ extension RunFolder {
         do { try Data((kept.map { $0 + "\n" }.joined()).utf8).write(to: metrics, options: .atomic) } catch {
             throw CommandError("Cannot rewrite \(metrics.path): \(FileErrorReason.describe(error)).")
         }
+    }
+}
+
+/// A configuration with the number of processes that train it, as one JSON object.
+private struct WithProcessCount<Configuration: Encodable>: Encodable {
+    let configuration: Configuration
+    let processes: Int
+
+    private enum Key: String, CodingKey { case processes }
+
+    func encode(to encoder: any Encoder) throws {
+        try configuration.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(processes, forKey: .processes)
     }
 }

@@ -24,14 +24,20 @@ struct EpochRunner<Batch> {
         while training.completedEpochs < epochs {
             let epoch = training.completedEpochs + 1
             let progress = Progress(title: "epoch \(epoch)/\(epochs)", total: batchesPerEpoch)
+            let communication = DataParallelRun.Communication(training: training)
             let finished = training.trainEpoch(on: data, shouldStop: { Interruption.isRequested }) { done, _ in
                 let figures = report.status(training.running)
                 progress.update(done: done, examplesPerSecond: figures.examplesPerSecond, status: figures.text)
             }
+            if let divergence = training.replicaDivergence { throw CommandError("Data parallel training went wrong: \(divergence).", collective: true) }
             guard finished else {
                 try saveCheckpoint()
                 throw Interruption.stoppedError(epoch: epoch, batch: training.batchesDone, trainCommand: trainCommand, folder: folder.url)
             }
+            guard training.replicasAgree() else {
+                throw CommandError("Data parallel training went wrong: after epoch \(epoch) the processes' weights differ from rank 0's.", collective: true)
+            }
+            communication?.report(epoch: epoch, seconds: training.running.seconds)
             try report.close(epoch: epoch, sums: training.finishEpoch())
             try saveCheckpoint()
             // After the checkpoint, so that the page shows the state a resume starts from.

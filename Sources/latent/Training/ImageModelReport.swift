@@ -58,7 +58,7 @@ struct ImageModelReport: EpochReport {
             .merging(["examples_per_second": sums.examplesPerSecond]) { $1 })
         for (name, set) in evaluationSets {
             var generator = RandomGenerator(seed: Self.evaluationSeed)
-            let estimate = model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator)
+            let estimate = SplitEvaluation.objective { model.evaluateObjective(on: set.tensor(), labels: set.labels, using: &generator) }
             try folder.appendMetrics(common.merging(record(estimate, split: name)) { $1 })
             line += ", \(name) \(describe(estimate))"
         }

@@ -18,6 +18,6 @@ enum Interruption {
     /// where it stopped and the command that continues the run.
     static func stoppedError(epoch: Int, batch: Int, trainCommand: String, folder: URL) -> CommandError {
         CommandError("Interrupted: saved a checkpoint at epoch \(epoch), batch \(batch); "
-                     + "continue with: latent train \(trainCommand) --out \(folder.path) --resume")
+                     + "continue with: latent train \(trainCommand) --out \(folder.path) --resume", collective: true)
     }
 }

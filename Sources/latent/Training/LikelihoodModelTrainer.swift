@@ -23,7 +23,7 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
 
     func run() throws {
         let folder = RunFolder(control.out)
-        try control.whileHoldingRunFolder(folder) { try train(in: folder) }
+        try control.whileHoldingRunFolder(folder) { try train(in: $0) }
     }
 
     /// Trains in `folder`, which this process holds.
@@ -63,7 +63,7 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
                                remedy: "choose fewer --channels or --blocks, or a smaller --batch-size")
         let model = configuration.makeModel()
         let training = configuration.makeTrainer(model: model)
-        try control.prepare(folder, for: training, configuration: configuration)
+        try control.prepare(folder, for: training, configuration: configuration, batchSize: configuration.batchSize)
         let report = LikelihoodReport(configuration: configuration, model: model, training: training, splits: splits, folder: folder)
         try EpochRunner(training: training, data: report.trainingData, folder: folder, epochs: configuration.epochs,
                         trainCommand: ModelRegistry.trainCommand(configuration)).run(report: report)

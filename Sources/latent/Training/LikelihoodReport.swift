@@ -50,12 +50,12 @@ struct LikelihoodReport<Configuration: ExactLikelihoodConfiguration>: EpochRepor
             "examples": sums.examples, "examples_per_second": sums.examplesPerSecond,
         ]) { $1 })
         let started = Date()
-        let perImage = model.negativeLogLikelihoods(of: testSet, progressTitle: "test NLL")
-        let testNLL = perImage.reduce(0, +) / Double(perImage.count)
+        let (testTotal, testCount) = SplitEvaluation.sumAndCount { model.negativeLogLikelihoods(of: testSet, progressTitle: "test NLL") }
+        let testNLL = testTotal / Double(testCount)
         let testBits: Double = bitsPerDimension(logLikelihood: -testNLL, dataDimension: testSet.dimension)
         try folder.appendMetrics(common.merging([
             "split": "test", "nll": testNLL, "log_likelihood": -testNLL, "bits_per_dim": testBits,
-            "examples": perImage.count, "evaluation_seconds": Date().timeIntervalSince(started),
+            "examples": testCount, "evaluation_seconds": Date().timeIntervalSince(started),
         ]) { $1 })
         TrainingLog.write("epoch \(epoch): train NLL \(String(format: "%.2f", trainNLL)), test NLL \(String(format: "%.2f", testNLL)) nats per image "
             + "(\(String(format: "%.4f", testBits)) bits/dim), \(String(format: "%.2f", sums.seconds)) s")

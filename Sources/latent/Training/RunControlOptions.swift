@@ -25,11 +25,19 @@ struct RunControlOptions: ParsableArguments {
         if let newThreads = self.threads { threads = newThreads }
     }
 
-    /// Runs `body` (a whole training) while this process holds the run folder's lock
+    /// Runs `body` (a whole training) in `folder` while this process holds the run folder's lock
     /// (``RunLock``), after removing what interrupted writes left in the folder. A new run's folder
     /// is created first, and removed again if `body` fails before writing anything into it; a
     /// resumed run's folder must exist (when it does not, `body` reports that in its own words).
-    func whileHoldingRunFolder(_ folder: RunFolder, _ body: () throws -> Void) throws {
+    /// In a data parallel job rank 0 holds the folder and the others train in a private copy
+    /// (``DataParallelRun``): `body` gets the folder it is to use.
+    func whileHoldingRunFolder(_ folder: RunFolder, _ body: (RunFolder) throws -> Void) throws {
+        guard let group = DataParallelRun.group else { return try holding(folder) { try body(folder) } }
+        try DataParallelRun.whileHolding(folder, group: group, control: self, body)
+    }
+
+    /// Runs `body` while this process holds `folder`.
+    func holding(_ folder: RunFolder, _ body: () throws -> Void) throws {
         if resume, !folder.exists { return try body() }
         let created = !folder.exists
         try folder.createDirectory()
@@ -67,8 +75,14 @@ struct RunControlOptions: ParsableArguments {
     /// `newRunFiles`. Then config.json is written, which records a new --epochs or --threads, and
     /// a new run writes its first checkpoint before its first batch: from then on the folder can
     /// be resumed, whenever the training stops.
-    func prepare<Batch>(_ folder: RunFolder, for trainer: Trainer<Batch>, configuration: some Encodable, withImages: Bool = true,
-                        newRunFiles: () throws -> Void = {}) throws {
+    /// In a data parallel job the trainer joins the job's processes here.
+    func prepare<Batch>(_ folder: RunFolder, for trainer: Trainer<Batch>, configuration: some Encodable, batchSize: Int,
+                        withImages: Bool = true, newRunFiles: () throws -> Void = {}) throws {
+        try DataParallelRun.check(batchSize: batchSize)
+        if let group = DataParallelRun.group {
+            trainer.trainDataParallel(with: group)
+            trainer.comparesReplicasEveryStep = ProcessInfo.processInfo.environment["LATENT_COMPARE_REPLICAS"] == "1"
+        }
         if resume {
             try checkResumable(folder)
             do { try trainer.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }

@@ -67,7 +67,7 @@ struct ImageModelTrainer {
 
     func run() throws {
         let folder = RunFolder(options.run.out)
-        try options.run.whileHoldingRunFolder(folder) { try train(in: folder) }
+        try options.run.whileHoldingRunFolder(folder) { try train(in: $0) }
     }
 
     /// Trains in `folder`, which this process holds.
@@ -116,7 +116,7 @@ struct ImageModelTrainer {
             throw CommandError("--data \(configuration.data): \(error)")
         }
         let training = configuration.makeTrainer(model: model)
-        try control.prepare(folder, for: training, configuration: configuration)
+        try control.prepare(folder, for: training, configuration: configuration, batchSize: configuration.batchSize)
         let report = ImageModelReport(configuration: configuration, model: model, training: training, splits: splits, folder: folder)
         try EpochRunner(training: training, data: report.trainingData, folder: folder, epochs: configuration.epochs,
                         trainCommand: ModelRegistry.trainCommand(configuration)).run(report: report)

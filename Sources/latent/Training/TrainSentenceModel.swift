@@ -120,7 +120,7 @@ struct SentenceModelTrainer {
 
     func run() throws {
         let folder = RunFolder(options.run.out)
-        try options.run.whileHoldingRunFolder(folder) { try train(in: folder) }
+        try options.run.whileHoldingRunFolder(folder) { try train(in: $0) }
     }
 
     /// Trains in `folder`, which this process holds.
@@ -151,7 +151,7 @@ struct SentenceModelTrainer {
             throw CommandError("\(folder.configuration.path): \(error)")
         }
         let training = configuration.makeTrainer(model: model)
-        try control.prepare(folder, for: training, configuration: configuration, withImages: false) {
+        try control.prepare(folder, for: training, configuration: configuration, batchSize: configuration.batchSize, withImages: false) {
             do { try data.vocabulary.write(to: folder.url.appendingPathComponent(Vocabulary.fileName)) } catch {
                 throw CommandError("\(error)")
             }
