@@ -33,45 +33,56 @@ extension SentenceVAE {
     /// Evaluates the model on `sentences` without recording gradients: one z ~ q(z|x) per
     /// sentence and β = 1, length-sorted batches as the reference evaluates.
     ///
+    /// With a `group`, the processes share every batch by rows as in training (each draws its rows
+    /// of the batch's ε), sum their figures and gather the posteriors, so each returns what one
+    /// process alone returns, to the order of the sums.
+    ///
     /// - Parameters:
     ///   - sentences: one split, encoded.
     ///   - batchSize: sentences per forward pass.
     ///   - generator: the source of ε.
-    public func evaluate(_ sentences: [[Int]], batchSize: Int = 128, using generator: inout RandomGenerator) -> SentenceEvaluation {
+    ///   - group: the processes of a data parallel job that share the evaluation, if any.
+    public func evaluate(_ sentences: [[Int]], batchSize: Int = 128, using generator: inout RandomGenerator,
+                         across group: (any ProcessGroup)? = nil) -> SentenceEvaluation {
         precondition(!sentences.isEmpty, "SentenceVAE.evaluate: no sentences given")
         let batcher = SentenceBatcher(sentences: sentences, batchSize: batchSize)
-        var reconstruction = 0.0, kl = 0.0
-        var means: [[Double]] = [], logVariances: [[Double]] = []
-        var klSums = [Double](repeating: 0, count: isVariational ? latentDimension : 0)
+        let dimensions = isVariational ? latentDimension : 0
+        var sums = PosteriorSums(sentences: sentences.count, dimensions: dimensions)
         withoutGradients {
+            var offset = 0   // of the batch's first sentence in evaluation order
             for indices in batcher.evaluationBatches() {
-                let batch = batcher.batch(indices)
+                defer { offset += indices.count }
+                let share = group?.share(ofBatch: indices.count) ?? BatchShard(batchRows: indices.count, firstRow: 0, rows: indices.count)
+                // A process without rows of this batch computes its first row, uncounted, so that
+                // its generator moves as the others' do.
+                let computed = share.rows > 0 ? share : BatchShard(batchRows: indices.count, firstRow: 0, rows: 1)
+                let batch = batcher.batch(indices, rows: computed.firstRow..<(computed.firstRow + computed.rows))
                 let input = evaluationInput(batch)
                 guard isVariational else {
-                    reconstruction += Double(reconstructionLoss(latent: nil, batch: input).sum().scalar)
+                    if share.rows > 0 { sums.reconstruction += Double(reconstructionLoss(latent: nil, batch: input).sum().scalar) }
                     continue
                 }
                 let posterior = encode(batch)
+                generator.shard = computed
                 let (z, _) = posterior.sample(using: &generator)
-                reconstruction += Double(reconstructionLoss(latent: z, batch: input).sum().scalar)
-                kl += Double(posterior.klDivergenceFromStandardNormal().sum().scalar)
-                let perDimension = posterior.klDivergenceSumsPerDimension(to: .gaussian, at: nil)
-                for dimension in klSums.indices { klSums[dimension] += perDimension[dimension] }
-                means += Self.rows(posterior.mean)
-                logVariances += Self.rows(posterior.logVariance)
+                generator.shard = nil
+                guard share.rows > 0 else { continue }
+                sums.add(posterior, reconstruction: reconstructionLoss(latent: z, batch: input), firstRow: offset + share.firstRow)
             }
         }
+        if let group { sums.sum(across: group) }
         let count = Double(sentences.count)
         let tokens = EncodedSentences.targetTokenCount(sentences)
         guard isVariational else {
-            return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: reconstruction / count,
+            return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: sums.reconstruction / count,
                                       kl: 0, activeUnits: nil, mutualInformation: nil, klPerDimension: nil)
         }
-        return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: reconstruction / count,
-                                  kl: kl / count, activeUnits: LatentStatistics.activeUnits(means: means),
+        let (means, logVariances) = (sums.rows(of: sums.means), sums.rows(of: sums.logVariances))
+        return SentenceEvaluation(sentences: sentences.count, tokens: tokens, reconstruction: sums.reconstruction / count,
+                                  kl: sums.kl / count, activeUnits: LatentStatistics.activeUnits(means: means),
                                   mutualInformation: LatentStatistics.mutualInformation(means: means, logVariances: logVariances,
                                                                                          using: &generator),
-                                  klPerDimension: klSums.map { $0 / count })
+                                  klPerDimension: sums.klPerDimension.map { $0 / count })
     }
 
     /// The rows of a [N, D] tensor as Doubles.

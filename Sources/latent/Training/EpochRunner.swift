@@ -20,6 +20,10 @@ struct EpochRunner<Batch> {
         var report = report
         TrainingLog.write(report.opening)
         Interruption.install()
+        // Every process drew its weights from the same seed, or read the same checkpoint.
+        guard training.replicasAgree() else {
+            throw CommandError("Data parallel training went wrong: the processes start from different weights.", collective: true)
+        }
         let batchesPerEpoch = training.batchCount(data)
         while training.completedEpochs < epochs {
             let epoch = training.completedEpochs + 1

@@ -84,7 +84,7 @@ struct SentenceReport: EpochReport {
             return nil
         }
         var generator = RandomGenerator(seed: Self.evaluationSeed)
-        let validation = model.evaluate(data.validation, using: &generator)
+        let validation = model.evaluate(data.validation, using: &generator, across: DataParallelRun.group)
         try folder.appendMetrics(common.merging(Self.record(validation, split: "validation")) { $1 })
         line += " | validation \(Self.describe(validation)) | β \(String(format: "%.4f", beta))"
         TrainingLog.write(line)
