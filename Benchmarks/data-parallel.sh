@@ -39,10 +39,11 @@ if [[ -n $IMAGES ]]; then
   mkdir -p "$DATA"
   SOURCE=/usr/share/datasets/fashion-mnist
   be32() { printf "\\x$(printf %02x $(($1 >> 24 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 & 255)))"; }
+  gzip -dc "$SOURCE/train-images-idx3-ubyte.gz" > "$WORK/images" && gzip -dc "$SOURCE/train-labels-idx1-ubyte.gz" > "$WORK/labels"
   { printf '\x00\x00\x08\x03'; be32 "$IMAGES"; be32 28; be32 28
-    gzip -dc "$SOURCE/train-images-idx3-ubyte.gz" | tail -c +17 | head -c $((IMAGES * 784)); } > "$DATA/train-images-idx3-ubyte"
-  { printf '\x00\x00\x08\x01'; be32 "$IMAGES"
-    gzip -dc "$SOURCE/train-labels-idx1-ubyte.gz" | tail -c +9 | head -c "$IMAGES"; } > "$DATA/train-labels-idx1-ubyte"
+    tail -c +17 "$WORK/images" | head -c $((IMAGES * 784)) || true; } > "$DATA/train-images-idx3-ubyte"
+  { printf '\x00\x00\x08\x01'; be32 "$IMAGES"; tail -c +9 "$WORK/labels" | head -c "$IMAGES" || true; } > "$DATA/train-labels-idx1-ubyte"
+  rm "$WORK/images" "$WORK/labels"
   for file in t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do gzip -dc "$SOURCE/$file.gz" > "$DATA/$file"; done
 fi
 

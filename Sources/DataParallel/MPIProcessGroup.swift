@@ -106,13 +106,25 @@ public final class MPIProcessGroup: ProcessGroup {
     }
 }
 
-/// An MPI_Iallreduce in flight.
-private struct MPIRequest: PendingReduction {
+/// An MPI_Iallreduce in flight. A class: MPI_Test and MPI_Wait set the handle to
+/// MPI_REQUEST_NULL once the sum is complete, and later calls must see that.
+private final class MPIRequest: PendingReduction {
     var request: MPI_Request?
     let group: MPIProcessGroup
 
+    init(request: MPI_Request?, group: MPIProcessGroup) {
+        self.request = request
+        self.group = group
+    }
+
+    func poll() {
+        var done: Int32 = 0
+        let start = Date()
+        MPI_Test(&request, &done, nil)
+        group.addSeconds(Date().timeIntervalSince(start))
+    }
+
     func wait() {
-        var request = self.request
         let start = Date()
         MPI_Wait(&request, nil)
         group.addSeconds(Date().timeIntervalSince(start))

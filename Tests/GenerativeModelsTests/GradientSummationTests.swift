@@ -15,9 +15,11 @@ final class GradientSummationTests: XCTestCase {
             gradients.setGradient(Tensor.normal(parameter.tensor.shape, using: &generator), for: parameter.tensor)
         }
         let group = IdenticalProcesses(size: 4)
-        // At most 20 values a bucket: [15], [7, 8], [33] (alone, larger than a bucket), [1].
+        // In reverse, as backward completes them, at most 20 values a bucket: [1], [33] (alone,
+        // larger than a bucket), [8, 7], [15].
         let summation = GradientSummation(parameters: parameters, group: group, bucketCapacity: 20)
-        XCTAssertEqual(summation.buckets, [0..<1, 1..<3, 3..<4, 4..<5])
+        XCTAssertEqual(summation.bucketOrder, [4, 3, 2, 1, 0])
+        XCTAssertEqual(summation.buckets, [0..<1, 1..<2, 2..<4, 4..<5])
         XCTAssertEqual(summation.bytesPerStep, (15 + 7 + 8 + 33 + 1) * 4)
 
         let present = parameters.indices.map { $0 != 2 }
@@ -78,6 +80,7 @@ private final class IdenticalProcesses: ProcessGroup {
     func barrier() {}
 
     private struct Done: PendingReduction {
+        func poll() {}
         func wait() {}
     }
 }

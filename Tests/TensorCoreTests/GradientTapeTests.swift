@@ -12,6 +12,22 @@ final class GradientTapeTests: XCTestCase {
         XCTAssertEqual((y + y + y).sum().backward()[x]?.scalars, [6, 6, 6])
     }
 
+    /// Each variable is reported once, as soon as its last consumer has run, with its final
+    /// gradient: the weight used last in the forward pass first, one used early and late last.
+    func testVariablesAreReportedAsSoonAsTheirGradientsAreComplete() {
+        let first = Tensor(shape: [3], scalars: [0.5, -1, 2], requiresGradient: true)
+        let last = Tensor(shape: [3], scalars: [1.5, 0.25, -0.5], requiresGradient: true)
+        let twice = Tensor(shape: [3], scalars: [-0.75, 1, 0.5], requiresGradient: true)
+        let input = Tensor(shape: [3], scalars: [1, 2, 3])
+        func loss() -> Tensor { ((((input * twice) * first).tanh() * last).exp() * twice).sum() }
+        var reported: [(variable: Tensor, gradient: [Float])] = []
+        let gradients = loss().backward { variable, gradient in reported.append((variable, gradient.scalars)) }
+        XCTAssertEqual(reported.map { ObjectIdentifier($0.variable) }, [last, first, twice].map(ObjectIdentifier.init))
+        for (variable, gradient) in reported { XCTAssertEqual(gradient, gradients[variable]?.scalars) }
+        let plain = loss().backward()
+        for variable in [first, last, twice] { XCTAssertEqual(gradients[variable]?.scalars, plain[variable]?.scalars) }
+    }
+
     func testOnlyVariablesReceiveGradients() {
         let variable = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
         let data = Tensor(shape: [2], scalars: [3, 4])

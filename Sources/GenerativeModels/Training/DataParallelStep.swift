@@ -20,10 +20,14 @@ import TensorCore
 /// KL_d) are the one objective that is not a mean over examples: each process applies them to its
 /// own share, as DDP does with batch statistics.
 extension Trainer {
-    /// Trains from now on with the processes of `group`, summing gradients across them. Every
-    /// process must call it with the same model, data and settings.
-    public func trainDataParallel(with group: any ProcessGroup) {
-        dataParallel = (group, GradientSummation(parameters: model.namedParameters, group: group))
+    /// Trains from now on with the processes of `group`, summing gradients across them in buckets
+    /// of at most `bucketBytes`. Every process must call it with the same model, data and settings.
+    /// - Parameter overlapping: whether each bucket's sum starts during backward, as soon as its
+    ///   gradients are complete, rather than after backward.
+    public func trainDataParallel(with group: any ProcessGroup, bucketBytes: Int = 25 << 20,
+                                  overlapping: Bool = true) {
+        dataParallel = (group, GradientSummation(parameters: model.namedParameters, group: group, bucketCapacity: Swift.max(bucketBytes / 4, 1)))
+        overlapsGradientSums = overlapping
     }
 
     /// The processes this trainer shares each batch with, if any.
@@ -43,7 +47,16 @@ extension Trainer {
         noise.shard = computed
         let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
         noise.shard = nil
-        let gradients = loss.total.backward()
+        summation.begin(weight: Float(share.rows) / Float(indices.count))
+        let gradients: Gradients
+        if overlapsGradientSums {
+            gradients = loss.total.backward { summation.gradientIsDone($0, $1) }
+        } else {
+            gradients = loss.total.backward()
+            for (_, parameter) in summation.parameters {
+                if let gradient = gradients[parameter] { summation.gradientIsDone(parameter, gradient) }
+            }
+        }
 
         // One sum of every figure: each term times this process's examples, the data's counts,
         // and which parameters have a gradient here.
@@ -56,7 +69,7 @@ extension Trainer {
 
         let termCount = loss.terms.count, countCount = countNames.count
         let present = figures[(termCount + countCount)...].map { $0 > 0 }
-        let summed = summation.sum(gradients, weight: Float(share.rows) / Float(indices.count), present: present)
+        let summed = summation.finish(present: present)
         optimizer.step(summed, scale: clippingScale(summed))
 
         var termSums: [String: Double] = [:]

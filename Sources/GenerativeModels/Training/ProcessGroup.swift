@@ -28,6 +28,9 @@ public protocol ProcessGroup: AnyObject {
 
 /// A sum across processes that has been started and not yet waited for.
 public protocol PendingReduction {
+    /// Lets the sum make progress, without waiting (MPI advances non-blocking collectives only
+    /// inside its calls).
+    func poll()
     /// Returns when the sum is complete.
     func wait()
 }

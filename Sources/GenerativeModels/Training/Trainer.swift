@@ -25,6 +25,9 @@ public final class Trainer<Batch> {
     /// The processes that share each batch, and how their gradients are summed; nil when this
     /// process trains alone. See ``trainDataParallel(with:)``.
     var dataParallel: (group: any ProcessGroup, summation: GradientSummation)?
+    /// When data parallel, whether the gradients' sums start during backward (see
+    /// ``trainDataParallel(with:bucketBytes:overlapping:)``).
+    var overlapsGradientSums = true
     /// When data parallel, whether every process compares its weights with rank 0's after every
     /// step (a check for tests; it costs a pass over the weights and three small collectives).
     public var comparesReplicasEveryStep = false

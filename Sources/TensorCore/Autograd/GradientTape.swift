@@ -94,7 +94,11 @@ extension Tensor {
     /// A non-scalar tensor needs an explicit `seed` (the upstream gradient, same shape). The graph is
     /// consumed: nodes are released as they are processed, so intermediate buffers are freed early
     /// and a second `backward()` through the same graph sees no nodes.
-    public func backward(seed: Tensor? = nil) -> Gradients {
+    ///
+    /// `variableIsDone(variable, gradient)`, when given, is called for each variable as soon as its
+    /// gradient is complete (its last consumer's VJP has run), while backward goes on: how data
+    /// parallel training starts summing early gradients across processes during the rest of backward.
+    public func backward(seed: Tensor? = nil, whenVariableIsDone variableIsDone: ((Tensor, Tensor) -> Void)? = nil) -> Gradients {
         precondition(seed != nil || elementCount == 1,
                      "backward(): a tensor of shape \(shape) needs an explicit seed gradient")
         if let seed {
@@ -108,8 +112,31 @@ extension Tensor {
         var pending = GradientAccumulator()
         pending.add(start, for: self)
         // VJPs compute with plain tensors: nothing they do is itself recorded.
+        let order = Tensor.reverseTopologicalOrder(from: self)
+        guard let variableIsDone else {
+            withoutGradients {
+                for tensor in order { tensor.propagate(into: &pending) }
+            }
+            for (variable, gradient) in pending.remainingVariables() { result.set(gradient, for: variable) }
+            return result
+        }
+        // Each variable's consumers still to run.
+        var consumersLeft: [ObjectIdentifier: Int] = [:]
+        for tensor in order {
+            for input in tensor.gradientNode!.inputs where input.gradientNode == nil && input.requiresGradient {
+                consumersLeft[ObjectIdentifier(input), default: 0] += 1
+            }
+        }
         withoutGradients {
-            for tensor in Tensor.reverseTopologicalOrder(from: self) { tensor.propagate(into: &pending) }
+            for tensor in order {
+                let inputs = tensor.gradientNode!.inputs
+                tensor.propagate(into: &pending)
+                for input in inputs where input.gradientNode == nil && input.requiresGradient {
+                    let key = ObjectIdentifier(input)
+                    consumersLeft[key]! -= 1
+                    if consumersLeft[key] == 0, let gradient = pending.peek(for: input) { variableIsDone(input, gradient) }
+                }
+            }
         }
         for (variable, gradient) in pending.remainingVariables() { result.set(gradient, for: variable) }
         return result
@@ -170,6 +197,10 @@ private struct GradientAccumulator {
             Kernels.add(existing.gradient.storage.buffer, gradient.storage.buffer, into: out)
         }
         sums[key] = (tensor, sum, true)
+    }
+
+    func peek(for tensor: Tensor) -> Tensor? {
+        sums[ObjectIdentifier(tensor)]?.gradient
     }
 
     mutating func take(for tensor: Tensor) -> Tensor? {

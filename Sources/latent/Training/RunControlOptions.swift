@@ -79,10 +79,7 @@ struct RunControlOptions: ParsableArguments {
     func prepare<Batch>(_ folder: RunFolder, for trainer: Trainer<Batch>, configuration: some Encodable, batchSize: Int,
                         withImages: Bool = true, newRunFiles: () throws -> Void = {}) throws {
         try DataParallelRun.check(batchSize: batchSize)
-        if let group = DataParallelRun.group {
-            trainer.trainDataParallel(with: group)
-            trainer.comparesReplicasEveryStep = ProcessInfo.processInfo.environment["LATENT_COMPARE_REPLICAS"] == "1"
-        }
+        if let group = DataParallelRun.group { DataParallelRun.join(trainer, to: group) }
         if resume {
             try checkResumable(folder)
             do { try trainer.loadCheckpoint(from: folder.checkpoint) } catch { throw CommandError("\(error)") }
