@@ -60,10 +60,9 @@ extension Trainer {
 
         // One sum of every figure: each term times this process's examples, the data's counts,
         // and which parameters have a gradient here.
-        let counts = share.rows > 0 ? trainingData.counts(of: batch) : [:]
-        let countNames = trainingData.counts(of: batch).keys.sorted()
+        let counts = trainingData.counts(of: batch), countNames = counts.keys.sorted()
         var figures = loss.terms.map { Double($0.value.scalar) * Double(share.rows) }
-        figures += countNames.map { Double(counts[$0] ?? 0) }
+        figures += countNames.map { share.rows > 0 ? Double(counts[$0]!) : 0 }
         figures += summation.parameters.map { gradients[$0.tensor] == nil ? 0 : 1 }
         group.sumInPlace(&figures)
 
