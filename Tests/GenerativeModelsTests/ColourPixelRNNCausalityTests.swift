@@ -111,12 +111,9 @@ final class ColourPixelRNNCausalityTests: XCTestCase {
         let units = 6, inputs = 12
         for kind in PixelRNNLayerKind.allCases {
             let model = Self.model(kind, seed: 7)
-            let inputToState: MaskedConv2d
-            if kind == .row {
-                inputToState = (model.layers[0].rnn as! RowLSTM).i2s
-            } else {
-                inputToState = (model.layers[0].rnn as! DiagonalBiLSTM).r2l.i2s as! MaskedConv2d
-            }
+            let masked = kind == .row ? (model.layers[0].rnn as? RowLSTM)?.i2s
+                : (model.layers[0].rnn as? DiagonalBiLSTM)?.r2l.i2s as? MaskedConv2d
+            guard let inputToState = masked else { XCTFail("\(kind): the input-to-state map is not masked"); continue }
             let taps = inputToState.mask.height * inputToState.mask.width, centre = inputToState.mask.centreTap
             XCTAssertEqual(inputToState.weight.shape, [4 * units, inputs, 1, kind == .row ? 3 : 1])
             let weight = inputToState.weight.scalars
@@ -131,9 +128,9 @@ final class ColourPixelRNNCausalityTests: XCTestCase {
                     }
                 }
             }
-            let up = model.layers[1].up as! MaskedConv2d, out2 = model.out2 as! MaskedConv2d
-            XCTAssertEqual(up.mask, .causal(.b, height: 1, width: 1, channelGroups: 3))
-            XCTAssertEqual(out2.weight.shape, [12, 12, 1, 1])
+            XCTAssertEqual((model.layers[1].up as? MaskedConv2d)?.mask, .causal(.b, height: 1, width: 1, channelGroups: 3))
+            XCTAssertEqual((model.out1 as? MaskedConv2d)?.mask, .causal(.b, height: 1, width: 1, channelGroups: 3))
+            XCTAssertEqual((model.out2 as? MaskedConv2d)?.weight.shape, [12, 12, 1, 1])
             XCTAssertEqual(model.inp.mask, .causal(.a, height: 7, width: 7, channelGroups: 3))
             let s2s = kind == .row ? (model.layers[0].rnn as! RowLSTM).s2s : (model.layers[0].rnn as! DiagonalBiLSTM).l2r.s2s
             XCTAssertTrue(s2s.scalars.allSatisfy { $0 != 0 }, "\(kind): the state-to-state weights are not masked")
