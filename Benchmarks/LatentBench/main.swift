@@ -5,7 +5,8 @@ import TensorCore
 
 /// Release-mode benchmark of the engine. Run with
 ///   swift run -c release latent-bench [--threads N] [--repeats N] [gemm] [elementwise] [step] [conv] [epoch] [conv-epoch]
-///     [pixelcnn] [pixelcnn-sample] [pixelcnn-step] [pixelrnn] [pixelrnn-row] [pixelrnn-diagonal] [pixelrnn-sample] [sentence] [sentence-vae] [rnnlm]
+///     [pixelcnn] [pixelcnn-sample] [pixelcnn-step] [pixelrnn] [pixelrnn-row] [pixelrnn-diagonal] [pixelrnn-sample] [pixelrnn-colour]
+///     [pixelrnn-colour-sample] [sentence] [sentence-vae] [rnnlm]
 /// (no section names runs gemm, elementwise and step; epoch and conv-epoch need dataset-fashion-mnist, the sentence
 /// sections the fortunes package; sentence-vae and rnnlm run one LSTM model alone, for profiles). Results and the commands go into BENCHMARKS.md.
 
@@ -39,6 +40,8 @@ for section in sections {
     case "pixelrnn-row", "pixelrnn-diagonal":
         PixelRNNBenchmark.run(repeats: repeats, kinds: [section == "pixelrnn-row" ? .row : .diagonal])
     case "pixelrnn-sample": PixelRNNBenchmark.sampling(repeats: repeats)
+    case "pixelrnn-colour": ColourPixelRNNBenchmark.run(repeats: repeats)
+    case "pixelrnn-colour-sample": ColourPixelRNNBenchmark.sampling(repeats: repeats)
     case "sentence", "sentence-vae", "rnnlm":
         let models = section == "sentence" ? [ModelFamily.sentenceVAE, .rnnLanguageModel] : [ModelFamily(rawValue: section)!]
         do { try SentenceBenchmark.run(batches: repeats * 4, models: models, cells: section == "sentence" ? RecurrentCell.allCases : [.lstm]) } catch {
@@ -51,7 +54,7 @@ for section in sections {
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, sentence, sentence-vae or rnnlm.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, pixelrnn-colour, pixelrnn-colour-sample, sentence, sentence-vae or rnnlm.\n".utf8))
         exit(2)
     }
 }

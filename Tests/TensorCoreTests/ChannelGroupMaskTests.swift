@@ -30,6 +30,24 @@ final class ChannelGroupMaskTests: XCTestCase {
         XCTAssertEqual(KernelMask.causal(.b, height: 1, width: 1, channelGroups: 3).liveTaps, [0])
     }
 
+    /// An LSTM's input-to-state mask (the colour PixelRNN's): 4U outputs, the gates o, f, i, g of U
+    /// state channels, each block grouped on its own, so gate k of state channel j is in j's group.
+    func testOutputBlocksGroupEveryGateByItsStateChannel() {
+        let gates = ChannelGroupMask(groups: 3, includesOwnGroup: true, outputBlocks: 4)
+        // U = 3 state channels (one per group), 6 inputs (two per group): output k·3 + j reads the
+        // inputs of groups up to j.
+        for gate in 0..<4 {
+            for j in 0..<3 {
+                let read = (0..<6).filter { gates.connects(output: gate * 3 + j, of: 12, input: $0, of: 6) }
+                XCTAssertEqual(read, Array(0..<(2 * (j + 1))), "gate \(gate) of state channel \(j)")
+            }
+        }
+        XCTAssertEqual(ChannelGroupMask(groups: 3, includesOwnGroup: true, outputBlocks: 1), ChannelGroupMask(groups: 3, includesOwnGroup: true))
+        let mask = KernelMask.causal(.b, height: 1, width: 3, channelGroups: 3, outputBlocks: 4)
+        XCTAssertEqual(mask.liveTaps, [0, 1])
+        XCTAssertEqual(mask.description, "■■□ (3 channel groups at the centre in 4 output blocks, mask B)")
+    }
+
     struct Layer: CustomStringConvertible {
         var n: Int, c: Int, h: Int, w: Int, outputs: Int
         var mask: KernelMask

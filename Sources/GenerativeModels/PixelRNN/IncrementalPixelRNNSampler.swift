@@ -17,10 +17,17 @@ import TensorCore
 ///   row r − 1 is known. That is all the Diagonal BiLSTM cannot compute pixel by pixel: its
 ///   right-to-left states wait for the end of their row.
 /// So drawing H·W pixels costs about one forward pass in all instead of H·W full passes.
+///
+/// Colour images are drawn sub-pixel by sub-pixel, R, then G, then B at each pixel, as the colour
+/// PixelCNN's sampler does: the network's column at the pixel is computed three times, each time
+/// with one more colour drawn, and colour c is drawn from pass c's logits. That is exact because
+/// colour c's logits depend on the colours before c at the pixel only (the channel-group masks),
+/// and each pass overwrites the pixel's inputs and states, which no step of the same pixel reads;
+/// the last pass, with all three drawn, leaves what later pixels read.
 final class IncrementalPixelRNNSampler {
     let model: PixelRNN
     let images: Int, height: Int, width: Int
-    /// The images being drawn, position-major [H, W, 1, N] with a border (the first layer's input).
+    /// The images being drawn, position-major [H, W, C, N] with a border (the first layer's input).
     let pixels: ActivationGrid
     private let first: PixelwiseConvolution
     private var layers: [LayerState]
@@ -34,35 +41,39 @@ final class IncrementalPixelRNNSampler {
         func grid(_ channels: Int, border: Int = 1) -> ActivationGrid {
             ActivationGrid(height: height, width: width, channels: channels, images: images, border: border)
         }
-        pixels = grid(1, border: model.inp.mask.height / 2)
+        pixels = grid(model.imageChannels, border: model.inp.mask.height / 2)
         first = PixelwiseConvolution(model.inp, images: images)
         layers = model.layers.map { LayerState(layer: $0, images: images, grid: grid) }
-        hidden = PixelwiseConvolution(pointwise: model.out1, images: images)
-        output = PixelwiseConvolution(pointwise: model.out2, images: images)
+        hidden = PixelwiseConvolution(oneByOne: model.out1, images: images)
+        output = PixelwiseConvolution(oneByOne: model.out2, images: images)
     }
 
-    /// Draws every pixel in raster order from `uniforms` (pixel-major: uniforms[t·N + n] for
-    /// pixel t of image n), and with `keepingLogits` also returns the logits each pixel was drawn
-    /// from, [N, L, H, W]. With `given`, the first `given.pixels` pixels of each image are copied
-    /// from `given.images` ([N·H·W] values) instead of drawn.
+    /// Draws every pixel in raster order from `uniforms` (pixel-major: uniforms[(t·C + c)·N + n]
+    /// for colour c of pixel t of image n, C the image channels), and with `keepingLogits` also
+    /// returns the logits each sub-pixel was drawn from, [N, C·L, H, W]. With `given`, the first
+    /// `given.pixels` pixels of each image (all their colours) are copied from `given.images`
+    /// ([N·C·H·W] values) instead of drawn.
     func run(uniforms: [Float], keepingLogits: Bool = false,
              given: (images: [Float], pixels: Int)? = nil) -> (images: Tensor, logits: Tensor?) {
-        precondition(uniforms.count == height * width * images, "IncrementalPixelRNNSampler: \(uniforms.count) uniforms")
-        let result = Tensor.zeros([images, 1, height, width])
+        let colours = model.imageChannels
+        precondition(uniforms.count == height * width * colours * images, "IncrementalPixelRNNSampler: \(uniforms.count) uniforms")
+        let result = Tensor.zeros([images, colours, height, width])
         let levels = model.distribution.logitsPerPixel
-        let kept = keepingLogits ? Tensor.zeros([images, levels, height, width]) : nil
+        let kept = keepingLogits ? Tensor.zeros([images, colours * levels, height, width]) : nil
         withoutGradients {
             for row in 0..<height {
                 if row > 0 { for layer in layers { layer.sweepRightToLeft(row: row - 1, width: width) } }
                 for column in 0..<width {
-                    let logits = logits(row: row, column: column)
-                    draw(logits, row: row, column: column, uniforms: uniforms, given: given, into: result)
-                    guard let kept else { continue }
-                    logits.withUnsafeBufferPointer { logits in
-                        kept.withUnsafeMutableBufferPointer { out in
-                            for level in 0..<levels {
-                                for image in 0..<images {
-                                    out[((image * levels + level) * height + row) * width + column] = logits[level * images + image]
+                    for colour in 0..<colours {
+                        let logits = logits(row: row, column: column)
+                        draw(logits, colour: colour, row: row, column: column, uniforms: uniforms, given: given, into: result)
+                        guard let kept else { continue }
+                        logits.withUnsafeBufferPointer { logits in
+                            kept.withUnsafeMutableBufferPointer { out in
+                                for level in (colour * levels)..<((colour + 1) * levels) {
+                                    for image in 0..<images {
+                                        out[((image * colours * levels + level) * height + row) * width + column] = logits[level * images + image]
+                                    }
                                 }
                             }
                         }
@@ -74,7 +85,7 @@ final class IncrementalPixelRNNSampler {
     }
 
     /// The network's output at (row, column), as ``PixelRNN/logits(_:)`` computes it for the whole
-    /// image: [L, N].
+    /// image: [C·L, N].
     private func logits(row: Int, column: Int) -> Tensor {
         var x = first(pixels, row: row, column: column)
         for layer in layers {
@@ -84,23 +95,25 @@ final class IncrementalPixelRNNSampler {
         return output(hidden(x.relu()).relu())
     }
 
-    /// Draws pixel (row, column) of every image from its logits [L, N].
-    private func draw(_ logits: Tensor, row: Int, column: Int, uniforms: [Float], given: (images: [Float], pixels: Int)?,
-                      into result: Tensor) {
-        let pixel = row * width + column
-        let drawn = pixels.block(row: row, column: column)
+    /// Draws colour `colour` of pixel (row, column) of every image from its logits [C·L, N] (rows
+    /// colour·L..<(colour + 1)·L).
+    private func draw(_ logits: Tensor, colour: Int, row: Int, column: Int, uniforms: [Float],
+                      given: (images: [Float], pixels: Int)?, into result: Tensor) {
+        let pixel = row * width + column, colours = model.imageChannels, plane = height * width
+        let drawn = pixels.block(row: row, column: column) + colour * images
+        let first = colour * model.distribution.logitsPerPixel * images
         logits.withUnsafeBufferPointer { logits in
             for image in 0..<images {
                 if let given, pixel < given.pixels {
-                    drawn[image] = given.images[image * height * width + pixel]
+                    drawn[image] = given.images[(image * colours + colour) * plane + pixel]
                 } else {
-                    drawn[image] = model.distribution.draw(logits: logits.baseAddress! + image, stride: images,
-                                                           uniform: uniforms[pixel * images + image])
+                    drawn[image] = model.distribution.draw(logits: logits.baseAddress! + first + image, stride: images,
+                                                           uniform: uniforms[(pixel * colours + colour) * images + image])
                 }
             }
         }
         result.withUnsafeMutableBufferPointer { out in
-            for image in 0..<images { out[image * height * width + pixel] = drawn[image] }
+            for image in 0..<images { out[(image * colours + colour) * plane + pixel] = drawn[image] }
         }
     }
 }
@@ -132,7 +145,7 @@ private final class LayerState {
     }
 
     init(layer: PixelRNNResidualLayer, images: Int, grid: (Int, Int) -> ActivationGrid) {
-        up = PixelwiseConvolution(pointwise: layer.up, images: images)
+        up = PixelwiseConvolution(oneByOne: layer.up, images: images)
         if let row = layer.rnn as? RowLSTM {
             let units = row.units
             inputs = grid(row.i2s.inputChannels, 1)
@@ -144,12 +157,12 @@ private final class LayerState {
                                                    taps: [(-1, -1), (-1, 0), (-1, 1)], inputChannels: units),
                 hidden: grid(units, 1), cell: grid(units, 1), cellSource: (-1, 0))]
         } else if let bidirectional = layer.rnn as? DiagonalBiLSTM {
-            inputs = grid(bidirectional.l2r.i2s.inputChannels, 1)
+            inputs = grid(2 * bidirectional.l2r.s2s.shape[1], 1)
             directions = [bidirectional.l2r, bidirectional.r2l].map { lstm in
                 let units = lstm.s2s.shape[1], side = lstm.direction == .leftToRight ? -1 : 1
                 // s2s [4U, U, 2]: tap 0 the pixel above, tap 1 the pixel before in the sweep.
                 return Direction(
-                    inputToState: PixelwiseConvolution(pointwise: lstm.i2s, images: images),
+                    inputToState: PixelwiseConvolution(oneByOne: lstm.i2s, images: images),
                     stateToState: PixelwiseConvolution(kernel: lstm.s2s.reshaped([4 * units, 2 * units]),
                                                        taps: [(-1, 0), (0, side)], inputChannels: units),
                     hidden: grid(units, 1), cell: grid(units, 1), cellSource: (0, side))
@@ -173,6 +186,22 @@ private final class LayerState {
         guard directions.count == 2 else { return }
         for column in stride(from: width - 1, through: 0, by: -1) {
             directions[1].step(inputs: inputs, row: row, column: column)
+        }
+    }
+}
+
+extension PixelwiseConvolution {
+    /// A PixelRNN's 1×1 map at one pixel: a ``Conv2d`` (grey images) or a ``MaskedConv2d`` whose
+    /// only tap is the centre, masked by channel group (colour images).
+    init(oneByOne layer: any Layer, images: Int) {
+        if let masked = layer as? MaskedConv2d {
+            precondition(masked.mask.liveTaps == [masked.mask.centreTap] && masked.mask.height == 1,
+                         "PixelwiseConvolution: \(masked.mask) is not a 1×1 mask")
+            self.init(masked, images: images)
+        } else if let plain = layer as? Conv2d {
+            self.init(pointwise: plain, images: images)
+        } else {
+            preconditionFailure("PixelwiseConvolution: \(type(of: layer)) is not a 1×1 convolution")
         }
     }
 }

@@ -6,12 +6,19 @@ import TensorCore
 public final class PixelRNNResidualLayer: Layer {
     /// The Row LSTM or the Diagonal BiLSTM.
     public let rnn: any Layer
-    /// 1×1, U → 2U, with bias.
-    public let up: Conv2d
+    /// 1×1, U → 2U, with bias: a ``Conv2d`` on grey images; on colour ones a ``MaskedConv2d`` of
+    /// mask B over the R, G, B groups, so the residual stream's group g reads state groups up to g.
+    public let up: any Layer
 
-    public init(rnn: any Layer, units: Int, using generator: inout RandomGenerator) {
+    /// - Parameters:
+    ///   - channelGroups: 1 for grey images; 3 for colour ones (U a multiple of 3).
+    public init(rnn: any Layer, units: Int, channelGroups: Int = 1, using generator: inout RandomGenerator) {
         self.rnn = rnn
-        up = Conv2d(inputs: units, outputs: 2 * units, kernelSize: 1, using: &generator)
+        if channelGroups == 1 {
+            up = Conv2d(inputs: units, outputs: 2 * units, kernelSize: 1, using: &generator)
+        } else {
+            up = MaskedConv2d(.b, inputs: units, outputs: 2 * units, kernelSize: 1, channelGroups: channelGroups, using: &generator)
+        }
     }
 
     /// [N, 2U, H, W] → [N, 2U, H, W].

@@ -3,17 +3,18 @@ import TensorCore
 /// Drawing images from a PixelRNN, pixel by pixel in raster order, with the same uniforms and the
 /// same inverse-CDF draw as PixelCNN's samplers (``PixelCNN/samplingUniforms(count:pixels:using:)``),
 /// so the fast and the plain sampler draw the same images for one seed, up to Float32 rounding.
+/// Colour images take one uniform per sub-pixel and are drawn R, G, B at each pixel.
 extension PixelRNN {
     /// `count` images drawn from the model, each map computed once per pixel
     /// (``IncrementalPixelRNNSampler``): about the cost of one forward pass for all H·W pixels.
     ///
-    /// - Returns: [count, 1, height, width] in the distribution's representation.
+    /// - Returns: [count, C, height, width] in the distribution's representation, C the image channels.
     public func sample(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
                        using generator: inout RandomGenerator) -> Tensor {
         precondition(labels == nil, "PixelRNN: labels given to an unconditional model")
         precondition(count >= 0 && height > 0 && width > 0, "PixelRNN.sample: \(count) images of \(height)×\(width)")
-        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width, using: &generator)
-        guard count > 0 else { return Tensor.zeros([0, 1, height, width]) }
+        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width * imageChannels, using: &generator)
+        guard count > 0 else { return Tensor.zeros([0, imageChannels, height, width]) }
         return IncrementalPixelRNNSampler(model: self, images: count, height: height, width: width).run(uniforms: uniforms).images
     }
 
@@ -21,36 +22,41 @@ extension PixelRNN {
     /// order) are kept, the rest drawn from p(x_t | x_<t).
     ///
     /// - Parameters:
-    ///   - images: [N, 1, H, W] in the distribution's representation; only the given pixels are read.
+    ///   - images: [N, C, H, W] in the distribution's representation; only the given pixels (all
+    ///     their channels) are read.
     ///   - labels: nil: PixelRNN models are unconditional.
-    /// - Returns: [N, 1, H, W].
+    /// - Returns: [N, C, H, W].
     public func complete(_ images: Tensor, givenPixels: Int, labels: [Int]? = nil, using generator: inout RandomGenerator) -> Tensor {
         precondition(labels == nil, "PixelRNN: labels given to an unconditional model")
-        precondition(images.rank == 4 && images.shape[1] == 1, "PixelRNN.complete: images must be [N, 1, H, W], got \(images.shape)")
+        precondition(images.rank == 4 && images.shape[1] == imageChannels,
+                     "PixelRNN.complete: images must be [N, \(imageChannels), H, W], got \(images.shape)")
         let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
         precondition(givenPixels >= 0 && givenPixels <= height * width, "PixelRNN.complete: \(givenPixels) given pixels of \(height * width)")
-        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width, using: &generator)
+        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width * imageChannels, using: &generator)
         guard count > 0 else { return images }
         let sampler = IncrementalPixelRNNSampler(model: self, images: count, height: height, width: width)
         return sampler.run(uniforms: uniforms, given: (images.scalars, givenPixels)).images
     }
 
-    /// The same draw done the plain way: the whole network on the whole image once per pixel,
-    /// H·W full passes, as the reference samples. For tests and benchmarks.
+    /// The same draw done the plain way: the whole network on the whole image once per sub-pixel,
+    /// C·H·W full passes, as the reference samples. For tests and benchmarks.
     public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, using generator: inout RandomGenerator) -> Tensor {
         precondition(count >= 0 && height > 0 && width > 0, "PixelRNN.sampleNaively: \(count) images of \(height)×\(width)")
-        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel
-        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: pixels, using: &generator)
-        let images = Tensor.zeros([count, 1, height, width])
+        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel, colours = imageChannels
+        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: pixels * colours, using: &generator)
+        let images = Tensor.zeros([count, colours, height, width])
         withoutGradients {
             for pixel in 0..<pixels {
-                let logits = self.logits(images)
-                logits.withUnsafeBufferPointer { logits in
-                    images.withUnsafeMutableBufferPointer { values in
-                        for image in 0..<count {
-                            values[image * pixels + pixel] = distribution.draw(
-                                logits: logits.baseAddress! + image * logitsPerPixel * pixels + pixel, stride: pixels,
-                                uniform: uniforms[pixel * count + image])
+                for colour in 0..<colours {
+                    let logits = self.logits(images)
+                    logits.withUnsafeBufferPointer { logits in
+                        images.withUnsafeMutableBufferPointer { values in
+                            for image in 0..<count {
+                                // Logit k of this sub-pixel: [image, colour·L + k, pixel] of [N, C·L, H·W].
+                                values[(image * colours + colour) * pixels + pixel] = distribution.draw(
+                                    logits: logits.baseAddress! + ((image * colours + colour) * logitsPerPixel) * pixels + pixel,
+                                    stride: pixels, uniform: uniforms[(pixel * colours + colour) * count + image])
+                            }
                         }
                     }
                 }
@@ -59,10 +65,10 @@ extension PixelRNN {
         return images
     }
 
-    /// The fast sampler's images and the logits it drew each pixel from, [N, L, H, W]: for tests
+    /// The fast sampler's images and the logits it drew each sub-pixel from, [N, C·L, H, W]: for tests
     /// that those equal the whole network's logits on the drawn images.
     func sampleKeepingLogits(count: Int, height: Int, width: Int, using generator: inout RandomGenerator) -> (images: Tensor, logits: Tensor) {
-        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width, using: &generator)
+        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: height * width * imageChannels, using: &generator)
         let (images, logits) = IncrementalPixelRNNSampler(model: self, images: count, height: height, width: width)
             .run(uniforms: uniforms, keepingLogits: true)
         return (images, logits!)

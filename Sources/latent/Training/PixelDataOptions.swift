@@ -1,7 +1,7 @@
 import ArgumentParser
 import GenerativeModels
 
-/// The data flags of the exact-likelihood image models (`train pixelcnn`, `train
+/// The data flags of the exact-likelihood image models (`train pixelcnn`, `train pixelrnn`, `train
 /// independent-pixels`): the data folder and how its pixels become the output distribution's values.
 /// On colour data every sub-pixel has a 256-way categorical, and the flags of grey pixels are refused.
 struct PixelDataOptions: ParsableArguments {

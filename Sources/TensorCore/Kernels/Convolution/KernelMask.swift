@@ -64,11 +64,14 @@ public struct KernelMask: Hashable, Sendable, CustomStringConvertible {
     /// The colour PixelCNN's mask over `groups` channel groups (R, G, B for 3): every row above the
     /// centre and the centre row left of it for every channel pair, and the centre tap for the pairs
     /// of groups that mask A (input group < output group) or B (≤) allows (``ChannelGroupMask``).
-    /// A 1×1 kernel keeps only the centre: the output layer of the colour PixelCNN.
-    public static func causal(_ type: CausalType, height: Int, width: Int, channelGroups groups: Int) -> KernelMask {
+    /// A 1×1 kernel keeps only the centre: the output layer of the colour PixelCNN. With
+    /// `outputBlocks` 4, the output channels are an LSTM's four gates, each block grouped on its
+    /// own (``ChannelGroupMask/outputBlocks``): the colour PixelRNN's input-to-state maps.
+    public static func causal(_ type: CausalType, height: Int, width: Int, channelGroups groups: Int,
+                              outputBlocks: Int = 1) -> KernelMask {
         let spatial = causal(.b, height: height, width: width)
         return KernelMask(height: height, width: width, liveTaps: spatial.liveTaps,
-                          centreGroups: ChannelGroupMask(groups: groups, includesOwnGroup: type == .b))
+                          centreGroups: ChannelGroupMask(groups: groups, includesOwnGroup: type == .b, outputBlocks: outputBlocks))
     }
 
     /// The centre tap, (kH/2)·kW + kW/2.
