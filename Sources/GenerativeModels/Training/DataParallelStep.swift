@@ -24,11 +24,14 @@ extension Trainer {
     /// of at most `bucketBytes`. Every process must call it with the same model, data and settings.
     /// - Parameter overlapping: whether each bucket's sum starts during backward, as soon as its
     ///   gradients are complete, rather than after backward.
-    public func trainDataParallel(with group: any ProcessGroup, bucketBytes: Int = 25 << 20,
+    public func trainDataParallel(with group: any ProcessGroup, bucketBytes: Int = defaultBucketBytes,
                                   overlapping: Bool = true) {
         dataParallel = (group, GradientSummation(parameters: model.namedParameters, group: group, bucketCapacity: Swift.max(bucketBytes / 4, 1)))
         overlapsGradientSums = overlapping
     }
+
+    /// The gradients' buckets unless told otherwise: 1 MB (see ``GradientSummation``).
+    public static var defaultBucketBytes: Int { GradientSummation.bucketCapacity * 4 }
 
     /// The processes this trainer shares each batch with, if any.
     public var processGroup: (any ProcessGroup)? { dataParallel?.group }

@@ -6,8 +6,7 @@ import TensorCore
 /// g = Σ_r (n_r / N) · g_r, with g_r the gradient of process r's mean loss over its n_r examples.
 ///
 /// Gradients travel in buckets of whole parameters, at most ``bucketCapacity`` values each (as
-/// PyTorch's DDP buckets them, 25 MB by default), each bucket summed by its own non-blocking
-/// allreduce. Buckets hold the parameters in reverse order, the order backward completes them in,
+/// PyTorch's DDP buckets them), each bucket summed by its own non-blocking allreduce. Buckets hold the parameters in reverse order, the order backward completes them in,
 /// and a step runs in three calls: ``begin(weight:)``, ``gradientIsDone(_:_:)`` for each parameter
 /// (during backward, to overlap the sums with the rest of it, or after), ``finish(present:)``.
 final class GradientSummation {
@@ -30,8 +29,10 @@ final class GradientSummation {
     private var filled: [Bool] = []   // by parameter index
     private var pending: [(any PendingReduction)?] = []
 
-    /// 25 MB of Float32 values, DDP's default bucket size.
-    static let bucketCapacity = 25 * 1024 * 1024 / 4
+    /// 1 MB of Float32 values: DDP's first bucket. Its later buckets hold 25 MB, but on the
+    /// machines of BENCHMARKS.md buckets of 0.25–1 MB, summed while backward goes on, made the MLP
+    /// VAE's data parallel epoch about 15% faster than one bucket summed at its end.
+    static let bucketCapacity = 1024 * 1024 / 4
 
     init(parameters: [(name: String, tensor: Tensor)], group: any ProcessGroup, bucketCapacity: Int = bucketCapacity) {
         self.parameters = parameters

@@ -128,12 +128,13 @@ enum DataParallelRun {
 
     /// Makes `trainer` train with the job's processes. Three variables of the environment, for
     /// tests and benchmarks: LATENT_COMPARE_REPLICAS=1 compares the replicas after every step,
-    /// LATENT_ALLREDUCE_BUCKET_MB sets the buckets' size (default 25), LATENT_ALLREDUCE_OVERLAP=0
+    /// LATENT_ALLREDUCE_BUCKET_MB sets the buckets' size (default 1), LATENT_ALLREDUCE_OVERLAP=0
     /// sums the gradients after backward rather than during it.
     static func join<Batch>(_ trainer: Trainer<Batch>, to group: MPIProcessGroup) {
         let environment = ProcessInfo.processInfo.environment
-        let megabytes = Double(environment["LATENT_ALLREDUCE_BUCKET_MB"] ?? "") ?? 25
-        trainer.trainDataParallel(with: group, bucketBytes: Int(megabytes * 1_048_576), overlapping: environment["LATENT_ALLREDUCE_OVERLAP"] != "0")
+        let megabytes = Double(environment["LATENT_ALLREDUCE_BUCKET_MB"] ?? "")
+        trainer.trainDataParallel(with: group, bucketBytes: megabytes.map { Int($0 * 1_048_576) } ?? Trainer<Batch>.defaultBucketBytes,
+                                  overlapping: environment["LATENT_ALLREDUCE_OVERLAP"] != "0")
         trainer.comparesReplicasEveryStep = environment["LATENT_COMPARE_REPLICAS"] == "1"
     }
 
