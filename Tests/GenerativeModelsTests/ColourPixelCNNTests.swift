@@ -37,7 +37,7 @@ final class ColourPixelCNNTests: XCTestCase {
     func testEveryLogitSeesOnlyEarlierPixelsAndEarlierColoursOfItsPixel() {
         var generator = RandomGenerator(seed: 1)
         let model = PixelCNN(channels: 12, residualBlocks: 2, firstKernelSize: 5, distribution: .categorical(levels: 4),
-                             imageChannels: 3, using: &generator)
+                             imageChannels: 3, centresInput: true, using: &generator)
         let (height, width) = (Self.height, Self.width), pixels = height * width
         let positions = [(0, 0), (0, 5), (1, 0), (2, 3), (4, 0), (4, 5)]
         for (row, column) in positions {
@@ -102,7 +102,7 @@ final class ColourPixelCNNTests: XCTestCase {
         var generator = RandomGenerator(seed: 2)
         for (levels, height, width) in [(2, 2, 2), (3, 1, 2), (3, 2, 1)] {
             let model = PixelCNN(channels: 6, residualBlocks: 2, firstKernelSize: 3, distribution: .categorical(levels: levels),
-                                 classes: 0, imageChannels: 3, using: &generator)
+                                 classes: 0, imageChannels: 3, centresInput: true, using: &generator)
             let total = Self.totalProbability(model, height: height, width: width, levels: levels)
             XCTAssertEqual(total, 1, accuracy: 1e-4, "\(levels) levels on \(height)×\(width): Σ p = \(total)")
         }
@@ -110,8 +110,10 @@ final class ColourPixelCNNTests: XCTestCase {
 
     func testFastSamplerDrawsTheNaiveSamplersImagesAndLogits() {
         var generator = RandomGenerator(seed: 3)
+        // The network reads centred values (2v − 1), as the default colour model does; the fast
+        // sampler's first layer must read the same.
         let model = PixelCNN(channels: 6, residualBlocks: 2, firstKernelSize: 5, distribution: .categorical(levels: 7),
-                             classes: 2, imageChannels: 3, using: &generator)
+                             classes: 2, imageChannels: 3, centresInput: true, using: &generator)
         let (count, height, width, labels) = (3, 5, 4, [1, 0, 1])
         var fastGenerator = RandomGenerator(seed: 10), naiveGenerator = RandomGenerator(seed: 10)
         let fast = model.sample(count: count, height: height, width: width, labels: labels, using: &fastGenerator)
@@ -152,7 +154,7 @@ final class ColourPixelCNNTests: XCTestCase {
         let distribution = PixelDistribution.categorical(levels: 256)
         let images = distribution.quantized(training.tensor().reshaped([16, 3, 32, 32]).slice(axis: 2, 0..<12).slice(axis: 3, 0..<12))
         var generator = RandomGenerator(seed: 4)
-        let model = PixelCNN(channels: 12, residualBlocks: 1, distribution: distribution, imageChannels: 3, using: &generator)
+        let model = PixelCNN(channels: 12, residualBlocks: 1, distribution: distribution, imageChannels: 3, centresInput: true, using: &generator)
         let optimizer = Adam(parameters: model.namedParameters, learningRate: 3e-2)
         let before = withoutGradients { model.loss(images) }.scalar
         for _ in 0..<12 { optimizer.step(model.loss(images).backward()) }

@@ -135,6 +135,10 @@ final class IncrementalPixelCNNSampler {
         result.withUnsafeMutableBufferPointer { out in
             for image in 0..<images { out[(image * colours + colour) * plane + pixel] = drawn[image] }
         }
+        // The first layer reads what the network reads: centred values where the model centres.
+        if model.centresInput {
+            for image in 0..<images { drawn[image] = 2 * drawn[image] - 1 }
+        }
     }
 
     // MARK: Plain body

@@ -54,6 +54,9 @@ public final class PixelCNN: Module {
     public let channels: Int
     /// Channels of the images: 1 (grey) or 3 (R, G, B).
     public let imageChannels: Int
+    /// Whether the network reads each value v in [0, 1] as 2v − 1, centred on zero, as the
+    /// reference colour PixelCNN reads its bytes (x/127.5 − 1); grey models read v itself.
+    public let centresInput: Bool
 
     /// Whether the body is the Gated PixelCNN's.
     public var isGated: Bool { !gatedLayers.isEmpty }
@@ -67,9 +70,11 @@ public final class PixelCNN: Module {
     ///   - classes: labels of a class-conditional model, or 0 for an unconditional one.
     ///   - gated: the Gated PixelCNN body instead of residual blocks (grey images only).
     ///   - imageChannels: 1 for grey images, 3 for colour ones (then `channels` a multiple of 3).
+    ///   - centresInput: whether the network reads 2v − 1 for each value v (see ``centresInput``).
     public init(channels: Int = 64, residualBlocks: Int = 5, firstKernelSize: Int = 7, hiddenKernelSize: Int = 3,
                 distribution: PixelDistribution = .bernoulli, classes: Int = 0, gated: Bool = false, imageChannels: Int = 1,
-                using generator: inout RandomGenerator) {
+                centresInput: Bool = false, using generator: inout RandomGenerator) {
+        self.centresInput = centresInput
         precondition(channels > 0 && residualBlocks >= 0 && classes >= 0,
                      "PixelCNN: channels (\(channels)) must be positive, residual blocks (\(residualBlocks)) "
                         + "and classes (\(classes)) non-negative")
@@ -159,7 +164,7 @@ public final class PixelCNN: Module {
             return Self.addingClassBias(output(h), outClassBias, oneHot)
         }
         let bias = { (index: Int) in self.classBiases.isEmpty ? nil : self.classBiases[index] }
-        var h = Self.addingClassBias(inp!(images), bias(0), oneHot)
+        var h = Self.addingClassBias(inp!(centresInput ? images * 2 - 1 : images), bias(0), oneHot)
         for (index, layer) in res.enumerated() {
             if let classBias = bias(index + 1) {
                 h = h + Self.addingClassBias(layer(h.relu()), classBias, oneHot)

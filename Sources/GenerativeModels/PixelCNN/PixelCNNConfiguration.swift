@@ -24,6 +24,10 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
     /// 3 for colour images (R, G, B), 1 for grey ones; config.json files written before colour
     /// existed lack the key, and mean grey.
     public var imageChannels: Int?
+    /// Whether the network reads each value v as 2v − 1 (``PixelCNN/centresInput``): true for new
+    /// colour runs, as the reference colour model reads its bytes; absent (false) in grey runs and
+    /// in colour runs made before.
+    public var centredInput: Bool?
     public var channels = 64
     /// Layers after the first: residual blocks, or gated layers.
     public var residualBlocks = 5
@@ -66,7 +70,7 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
         var generator = RandomGenerator(seed: seed)
         return PixelCNN(channels: channels, residualBlocks: residualBlocks, firstKernelSize: firstKernelSize,
                         hiddenKernelSize: hiddenKernelSize, distribution: distribution, classes: classes,
-                        gated: gated, imageChannels: channelsPerPixel, using: &generator)
+                        gated: gated, imageChannels: channelsPerPixel, centresInput: centredInput ?? false, using: &generator)
     }
 
     /// Adam over `model`'s parameters at `learningRate`, as the reference trains.

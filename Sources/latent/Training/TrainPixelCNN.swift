@@ -51,6 +51,7 @@ struct TrainPixelCNN: ParsableCommand {
             throw CommandError("--channels must be a multiple of 3 on colour images (one group each for R, G and B), not \(channels).")
         }
         configuration.gated = gated
+        if colour { configuration.centredInput = true }   // as the reference colour model reads its bytes
         try PixelDataOptions.applyOptimization(learningRate: learningRate, batchSize: batchSize, control: control, to: &configuration)
         return configuration
     }
