@@ -35,6 +35,11 @@ enum CLIHarness {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        return try run(process)
+    }
+
+    /// Runs `process` to completion and collects what it wrote.
+    static func run(_ process: Process) throws -> Result {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

@@ -37,16 +37,7 @@ enum MPIHarness {
     /// Runs the job to completion.
     @discardableResult
     static func run(ranks: Int, _ arguments: [String], perRank: [[String]]? = nil, environment: [String: String] = [:]) throws -> CLIHarness.Result {
-        let process = process(ranks: ranks, arguments, perRank: perRank, environment: environment)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIHarness.Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                                 errors: String(decoding: errorData, as: UTF8.self))
+        try CLIHarness.run(process(ranks: ranks, arguments, perRank: perRank, environment: environment))
     }
 
     /// The model's weights in a run's checkpoint, in tensor-name order.
