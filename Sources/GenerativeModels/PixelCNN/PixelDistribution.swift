@@ -27,7 +27,7 @@ public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .bernoulli: "Bernoulli"
-        case .categorical(let levels): "categorical over \(levels) grey levels"
+        case .categorical(let levels): "categorical over \(levels) levels"
         }
     }
 
