@@ -48,27 +48,9 @@ extension PixelCNN {
     public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, labels: [Int]? = nil,
                               using generator: inout RandomGenerator) -> Tensor {
         precondition(count >= 0 && height > 0 && width > 0, "PixelCNN.sampleNaively: \(count) images of \(height)×\(width)")
-        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel, colours = imageChannels
-        let uniforms = Self.samplingUniforms(count: count, pixels: pixels * colours, using: &generator)
-        let images = Tensor.zeros([count, colours, height, width])
-        withoutGradients {
-            for pixel in 0..<pixels {
-                for colour in 0..<colours {
-                    let logits = self.logits(images, labels: labels)
-                    logits.withUnsafeBufferPointer { logits in
-                        images.withUnsafeMutableBufferPointer { values in
-                            for image in 0..<count {
-                                // Logit k of this sub-pixel: [image, colour·L + k, pixel] of [N, C·L, H·W].
-                                values[(image * colours + colour) * pixels + pixel] = distribution.draw(
-                                    logits: logits.baseAddress! + ((image * colours + colour) * logitsPerPixel) * pixels + pixel,
-                                    stride: pixels, uniform: uniforms[(pixel * colours + colour) * count + image])
-                            }
-                        }
-                    }
-                }
-            }
+        return distribution.sampleNaively(count: count, channels: imageChannels, height: height, width: width, using: &generator) {
+            self.logits($0, labels: labels)
         }
-        return images
     }
 
     /// One uniform in [0, 1) per sub-pixel of each image, pixel-major: element (t·C + c)·count + n

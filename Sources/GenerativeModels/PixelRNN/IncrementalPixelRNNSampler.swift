@@ -67,16 +67,7 @@ final class IncrementalPixelRNNSampler {
                     for colour in 0..<colours {
                         let logits = logits(row: row, column: column)
                         draw(logits, colour: colour, row: row, column: column, uniforms: uniforms, given: given, into: result)
-                        guard let kept else { continue }
-                        logits.withUnsafeBufferPointer { logits in
-                            kept.withUnsafeMutableBufferPointer { out in
-                                for level in (colour * levels)..<((colour + 1) * levels) {
-                                    for image in 0..<images {
-                                        out[((image * colours * levels + level) * height + row) * width + column] = logits[level * images + image]
-                                    }
-                                }
-                            }
-                        }
+                        if let kept { SubPixelLogits.store(logits, colour: colour, levels: levels, row: row, column: column, into: kept) }
                     }
                 }
             }

@@ -42,27 +42,9 @@ extension PixelRNN {
     /// C·H·W full passes, as the reference samples. For tests and benchmarks.
     public func sampleNaively(count: Int, height: Int = 28, width: Int = 28, using generator: inout RandomGenerator) -> Tensor {
         precondition(count >= 0 && height > 0 && width > 0, "PixelRNN.sampleNaively: \(count) images of \(height)×\(width)")
-        let pixels = height * width, logitsPerPixel = distribution.logitsPerPixel, colours = imageChannels
-        let uniforms = PixelCNN.samplingUniforms(count: count, pixels: pixels * colours, using: &generator)
-        let images = Tensor.zeros([count, colours, height, width])
-        withoutGradients {
-            for pixel in 0..<pixels {
-                for colour in 0..<colours {
-                    let logits = self.logits(images)
-                    logits.withUnsafeBufferPointer { logits in
-                        images.withUnsafeMutableBufferPointer { values in
-                            for image in 0..<count {
-                                // Logit k of this sub-pixel: [image, colour·L + k, pixel] of [N, C·L, H·W].
-                                values[(image * colours + colour) * pixels + pixel] = distribution.draw(
-                                    logits: logits.baseAddress! + ((image * colours + colour) * logitsPerPixel) * pixels + pixel,
-                                    stride: pixels, uniform: uniforms[(pixel * colours + colour) * count + image])
-                            }
-                        }
-                    }
-                }
-            }
+        return distribution.sampleNaively(count: count, channels: imageChannels, height: height, width: width, using: &generator) {
+            self.logits($0)
         }
-        return images
     }
 
     /// The fast sampler's images and the logits it drew each sub-pixel from, [N, C·L, H, W]: for tests
