@@ -4,8 +4,8 @@ import GenerativeModels
 
 /// The processes of an `mpirun` job as the trainer's ``ProcessGroup``: MPI_COMM_WORLD on Open MPI.
 ///
-/// Made once per process by ``start()``, which initialises MPI, and only when the process was
-/// started by mpirun (``MPIProcessGroup/isLaunchedByMPI``): a process started on its own never
+/// Made once per process by ``start()``, which initialises MPI, and only when mpirun started the
+/// process as one of several (``MPIProcessGroup/launchedSize``): a process started on its own never
 /// touches MPI. The trainer calls the collectives from one thread (MPI_THREAD_FUNNELED).
 public final class MPIProcessGroup: ProcessGroup {
     public let rank: Int
@@ -18,14 +18,8 @@ public final class MPIProcessGroup: ProcessGroup {
         (self.rank, self.size) = (rank, size)
     }
 
-    /// Whether this process was started by Open MPI's mpirun (or another Open MPI launcher):
-    /// mpirun tells its processes their rank and count in the environment.
-    public static var isLaunchedByMPI: Bool {
-        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
-    }
-
-    /// The size of the job this process was started in, as the launcher's environment says, without
-    /// initialising MPI; 1 when not started by mpirun.
+    /// The size of the job this process was started in, as Open MPI's launcher tells its processes
+    /// in the environment, without initialising MPI; 1 when not started by mpirun.
     public static var launchedSize: Int {
         Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1
     }
@@ -58,13 +52,6 @@ public final class MPIProcessGroup: ProcessGroup {
     }
 
     // MARK: Collectives
-
-    public func sumInPlace(_ values: UnsafeMutableBufferPointer<Float>) {
-        guard let base = values.baseAddress, !values.isEmpty else { return }
-        let start = Date()
-        MPI_Allreduce(latent_mpi_in_place(), base, Int32(values.count), latent_mpi_float(), latent_mpi_sum(), world)
-        secondsInSums += Date().timeIntervalSince(start)
-    }
 
     public func startSumInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingReduction {
         guard let base = values.baseAddress, !values.isEmpty else { return MPIRequest(request: latent_mpi_request_null(), group: self) }

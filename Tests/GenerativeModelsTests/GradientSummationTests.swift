@@ -23,7 +23,9 @@ final class GradientSummationTests: XCTestCase {
         XCTAssertEqual(summation.bytesPerStep, (15 + 7 + 8 + 33 + 1) * 4)
 
         let present = parameters.indices.map { $0 != 2 }
-        let summed = summation.sum(gradients, weight: 0.25, present: present)
+        summation.begin(weight: 0.25)
+        summation.gradientsAreDone(gradients)
+        let summed = summation.finish(present: present)
         XCTAssertEqual(group.sums, 4, "one sum per bucket")
         for (index, parameter) in parameters.enumerated() {
             guard let local = gradients[parameter.tensor] else {
@@ -39,13 +41,14 @@ final class GradientSummationTests: XCTestCase {
         var generator = RandomGenerator(seed: 5)
         let parameter = Tensor.normal([6], using: &generator, requiresGradient: true)
         let summation = GradientSummation(parameters: [("w", parameter)], group: IdenticalProcesses(size: 2))
-        let summed = summation.sum(Gradients(), weight: 0.5, present: [true])
+        summation.begin(weight: 0.5)
+        let summed = summation.finish(present: [true])
         XCTAssertEqual(summed[parameter]?.scalars, [Float](repeating: 0, count: 6), "zeros from this process")
     }
 
     func testSharesCoverTheBatchInRankOrder() {
         for (count, size) in [(128, 2), (7, 3), (2, 3), (1, 1)] {
-            let shares = (0..<size).map { IdenticalProcesses.share(ofBatch: count, rank: $0, size: size) }
+            let shares = (0..<size).map { BatchShard.share(ofBatch: count, rank: $0, processes: size) }
             XCTAssertEqual(shares.map(\.rows).reduce(0, +), count)
             XCTAssertEqual(shares.first?.firstRow, 0)
             for (previous, next) in zip(shares, shares.dropFirst()) {
@@ -64,13 +67,9 @@ private final class IdenticalProcesses: ProcessGroup {
 
     init(size: Int) { self.size = size }
 
-    func sumInPlace(_ values: UnsafeMutableBufferPointer<Float>) {
+    func startSumInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingReduction {
         sums += 1
         for index in values.indices { values[index] *= Float(size) }
-    }
-
-    func startSumInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingReduction {
-        sumInPlace(values)
         return Done()
     }
 

@@ -34,7 +34,7 @@ public struct EvaluationSplit: Sendable {
 
     /// This process's rows of the batch `rows`, and its shard of the batch's draws.
     func share(of rows: Range<Int>) -> (rows: Range<Int>, shard: BatchShard) {
-        let first = rank * rows.count / size, end = (rank + 1) * rows.count / size
-        return ((rows.lowerBound + first)..<(rows.lowerBound + end), BatchShard(batchRows: rows.count, firstRow: first, rows: end - first))
+        let shard = BatchShard.share(ofBatch: rows.count, rank: rank, processes: size)
+        return ((rows.lowerBound + shard.firstRow)..<(rows.lowerBound + shard.firstRow + shard.rows), shard)
     }
 }

@@ -53,10 +53,8 @@ extension SentenceVAE {
             for indices in batcher.evaluationBatches() {
                 defer { offset += indices.count }
                 let share = group?.share(ofBatch: indices.count) ?? BatchShard(batchRows: indices.count, firstRow: 0, rows: indices.count)
-                // A process without rows of this batch computes its first row, uncounted, so that
-                // its generator moves as the others' do.
-                let computed = share.rows > 0 ? share : BatchShard(batchRows: indices.count, firstRow: 0, rows: 1)
-                let batch = batcher.batch(indices, rows: computed.firstRow..<(computed.firstRow + computed.rows))
+                let computed = share.computedRows   // a process without rows of this batch computes its first, uncounted
+                let batch = batcher.batch(indices, rows: computed.rowRange)
                 let input = evaluationInput(batch)
                 guard isVariational else {
                     if share.rows > 0 { sums.reconstruction += Double(reconstructionLoss(latent: nil, batch: input).sum().scalar) }
@@ -83,12 +81,6 @@ extension SentenceVAE {
                                   mutualInformation: LatentStatistics.mutualInformation(means: means, logVariances: logVariances,
                                                                                          using: &generator),
                                   klPerDimension: sums.klPerDimension.map { $0 / count })
-    }
-
-    /// The rows of a [N, D] tensor as Doubles.
-    static func rows(_ matrix: Tensor) -> [[Double]] {
-        let columns = matrix.shape[1], values = matrix.scalars
-        return (0..<matrix.shape[0]).map { row in values[(row * columns)..<((row + 1) * columns)].map(Double.init) }
     }
 }
 

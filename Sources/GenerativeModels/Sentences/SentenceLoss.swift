@@ -73,7 +73,7 @@ public struct SentenceTrainingData: TrainingData {
 
     /// Rows of a batch padded as the whole batch is, so word dropout draws line up with its draws.
     public func batch(_ indices: [Int], shard: BatchShard, using stream: inout RandomGenerator) -> SentenceBatch {
-        batcher.batch(indices, rows: shard.firstRow..<(shard.firstRow + shard.rows))
+        batcher.batch(indices, rows: shard.rowRange)
     }
 
     /// Target tokens: words plus one <eos> per sentence.

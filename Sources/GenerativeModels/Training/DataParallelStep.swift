@@ -33,19 +33,14 @@ extension Trainer {
     /// The gradients' buckets unless told otherwise: 1 MB (see ``GradientSummation``).
     public static var defaultBucketBytes: Int { GradientSummation.bucketCapacity * 4 }
 
-    /// The processes this trainer shares each batch with, if any.
-    public var processGroup: (any ProcessGroup)? { dataParallel?.group }
-
     /// Bytes each process sends into the gradients' allreduce every step; 0 when training alone.
     public var allreduceBytesPerStep: Int { dataParallel?.summation.bytesPerStep ?? 0 }
 
     /// One optimizer step on this process's share of the batch of `indices`.
     func stepDataParallel(on indices: [Int], of trainingData: any TrainingData<Batch>, started: Date) {
         let (group, summation) = dataParallel!
-        let share = group.share(ofBatch: indices.count)
-        // A process without rows (a last batch smaller than the group) computes row 0 with weight
-        // 0, so that every process takes part in the same collectives with the same figures.
-        let computed = share.rows > 0 ? share : BatchShard(batchRows: indices.count, firstRow: 0, rows: 1)
+        // A process without rows (a last batch smaller than the group) computes row 0 with weight 0.
+        let share = group.share(ofBatch: indices.count), computed = share.computedRows
         let batch = trainingData.batch(indices, shard: computed, using: &data)
         noise.shard = computed
         let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
@@ -56,9 +51,7 @@ extension Trainer {
             gradients = loss.total.backward { summation.gradientIsDone($0, $1) }
         } else {
             gradients = loss.total.backward()
-            for (_, parameter) in summation.parameters {
-                if let gradient = gradients[parameter] { summation.gradientIsDone(parameter, gradient) }
-            }
+            summation.gradientsAreDone(gradients)
         }
 
         // One sum of every figure: each term times this process's examples, the data's counts,

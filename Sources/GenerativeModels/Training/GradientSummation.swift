@@ -8,7 +8,8 @@ import TensorCore
 /// Gradients travel in buckets of whole parameters, at most ``bucketCapacity`` values each (as
 /// PyTorch's DDP buckets them), each bucket summed by its own non-blocking allreduce. Buckets hold the parameters in reverse order, the order backward completes them in,
 /// and a step runs in three calls: ``begin(weight:)``, ``gradientIsDone(_:_:)`` for each parameter
-/// (during backward, to overlap the sums with the rest of it, or after), ``finish(present:)``.
+/// during backward, to overlap the sums with the rest of it (or ``gradientsAreDone(_:)`` after it),
+/// ``finish(present:)``.
 final class GradientSummation {
     /// The parameters, in the order every process lays them out: the model's property paths.
     let parameters: [(name: String, tensor: Tensor)]
@@ -127,12 +128,10 @@ final class GradientSummation {
         return result
     }
 
-    /// The whole batch's gradients from this process's complete ones, in one call.
-    func sum(_ local: Gradients, weight: Float, present: [Bool]) -> Gradients {
-        begin(weight: weight)
+    /// Takes all of this process's gradients at once, after backward.
+    func gradientsAreDone(_ local: Gradients) {
         for (_, parameter) in parameters {
             if let gradient = local[parameter] { gradientIsDone(parameter, gradient) }
         }
-        return finish(present: present)
     }
 }

@@ -11,8 +11,6 @@ public protocol ProcessGroup: AnyObject {
     /// The number of processes.
     var size: Int { get }
 
-    /// Replaces `values` on every process by their elementwise sum over all processes.
-    func sumInPlace(_ values: UnsafeMutableBufferPointer<Float>)
     /// Starts summing `values` in place across processes; the sum is there once the returned
     /// reduction's `wait()` returns. `values` must stay alive and untouched until then.
     func startSumInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingReduction
@@ -39,16 +37,9 @@ extension ProcessGroup {
     /// Whether this process writes the run folder and prints progress.
     public var isLeader: Bool { rank == 0 }
 
-    /// The rows of a batch of `count` examples this process takes: a fixed, contiguous split,
-    /// rank r taking rows ⌊r·count/size⌋ ..< ⌊(r+1)·count/size⌋, so every process knows every
-    /// share. A batch smaller than the group leaves some processes without rows.
+    /// The rows of a batch of `count` examples this process takes (``BatchShard/share(ofBatch:rank:processes:)``).
     public func share(ofBatch count: Int) -> BatchShard {
-        Self.share(ofBatch: count, rank: rank, size: size)
-    }
-
-    static func share(ofBatch count: Int, rank: Int, size: Int) -> BatchShard {
-        let first = rank * count / size, end = (rank + 1) * count / size
-        return BatchShard(batchRows: count, firstRow: first, rows: end - first)
+        BatchShard.share(ofBatch: count, rank: rank, processes: size)
     }
 
     /// Whether every process holds the same `bytes` (compared with rank 0's).

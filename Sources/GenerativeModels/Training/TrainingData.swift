@@ -36,7 +36,7 @@ extension TrainingData {
     public func batch(_ indices: [Int], shard: BatchShard, using stream: inout RandomGenerator) -> Batch {
         stream.shard = shard
         defer { stream.shard = nil }
-        return batch(Array(indices[shard.firstRow..<(shard.firstRow + shard.rows)]), using: &stream)
+        return batch(Array(indices[shard.rowRange]), using: &stream)
     }
 }
 

@@ -113,28 +113,29 @@ extension Tensor {
         pending.add(start, for: self)
         // VJPs compute with plain tensors: nothing they do is itself recorded.
         let order = Tensor.reverseTopologicalOrder(from: self)
-        guard let variableIsDone else {
-            withoutGradients {
-                for tensor in order { tensor.propagate(into: &pending) }
-            }
-            for (variable, gradient) in pending.remainingVariables() { result.set(gradient, for: variable) }
-            return result
+        // The variables each node reads, and each variable's consumers still to run, when asked to
+        // report variables as they are done.
+        func variables(of tensor: Tensor) -> [Tensor] {
+            tensor.gradientNode!.inputs.filter { $0.gradientNode == nil && $0.requiresGradient }
         }
-        // Each variable's consumers still to run.
         var consumersLeft: [ObjectIdentifier: Int] = [:]
-        for tensor in order {
-            for input in tensor.gradientNode!.inputs where input.gradientNode == nil && input.requiresGradient {
-                consumersLeft[ObjectIdentifier(input), default: 0] += 1
+        if variableIsDone != nil {
+            for tensor in order {
+                for variable in variables(of: tensor) { consumersLeft[ObjectIdentifier(variable), default: 0] += 1 }
             }
         }
         withoutGradients {
             for tensor in order {
-                let inputs = tensor.gradientNode!.inputs
+                guard let variableIsDone else {
+                    tensor.propagate(into: &pending)
+                    continue
+                }
+                let read = variables(of: tensor)
                 tensor.propagate(into: &pending)
-                for input in inputs where input.gradientNode == nil && input.requiresGradient {
-                    let key = ObjectIdentifier(input)
+                for variable in read {
+                    let key = ObjectIdentifier(variable)
                     consumersLeft[key]! -= 1
-                    if consumersLeft[key] == 0, let gradient = pending.peek(for: input) { variableIsDone(input, gradient) }
+                    if consumersLeft[key] == 0, let gradient = pending.peek(for: variable) { variableIsDone(variable, gradient) }
                 }
             }
         }

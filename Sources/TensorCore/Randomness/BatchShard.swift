@@ -21,6 +21,23 @@ public struct BatchShard: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "rows \(firstRow)..<\(firstRow + rows) of \(batchRows)" }
+
+    /// The rows of the batch this process holds.
+    public var rowRange: Range<Int> { firstRow..<(firstRow + rows) }
+
+    /// Process `rank`'s share of a batch of `count` rows split among `processes`: a fixed,
+    /// contiguous split, rows ⌊r·count/P⌋ ..< ⌊(r+1)·count/P⌋, so every process knows every share.
+    /// A batch smaller than the group leaves some processes without rows.
+    public static func share(ofBatch count: Int, rank: Int, processes: Int) -> BatchShard {
+        let first = rank * count / processes, end = (rank + 1) * count / processes
+        return BatchShard(batchRows: count, firstRow: first, rows: end - first)
+    }
+
+    /// The rows to compute: these, or, for a process without rows, the batch's first row, computed
+    /// and not counted, so that its streams move and its collectives run as the others' do.
+    public var computedRows: BatchShard {
+        rows > 0 ? self : BatchShard(batchRows: batchRows, firstRow: 0, rows: 1)
+    }
 }
 
 extension BatchShard {

@@ -22,12 +22,6 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
         self.counter = counter
     }
 
-    /// Moves the counter on to `counter` (never back): how processes that drew for different
-    /// shares of a batch agree on the stream's state afterwards.
-    public mutating func advance(to counter: UInt64) {
-        self.counter = Swift.max(self.counter, counter)
-    }
-
     /// Claims `count` consecutive blocks and returns the index of the first.
     public mutating func reserveBlocks(_ count: Int) -> UInt64 {
         let first = counter

@@ -15,9 +15,6 @@ enum DataParallelRun {
     /// The job's processes when this training runs in several; nil for a process on its own.
     nonisolated(unsafe) static var group: MPIProcessGroup?
 
-    /// Whether this process writes the run folder and prints: rank 0, or a process on its own.
-    static var isLeader: Bool { group?.isLeader ?? true }
-
     /// Runs the command line `arguments` as one process of an mpirun job of several, then ends MPI.
     /// Only `latent train` runs across processes.
     static func main(_ arguments: [String]) -> Never {
@@ -110,7 +107,7 @@ enum DataParallelRun {
 
         /// Starts counting, when the trainer shares its batches with other processes.
         init?<Batch>(training: Trainer<Batch>) {
-            guard let group = DataParallelRun.group, training.processGroup != nil else { return nil }
+            guard let group = DataParallelRun.group else { return nil }
             (bytesPerStep, startingSeconds) = (training.allreduceBytesPerStep, group.secondsInSums)
             startingStep = training.optimizer.stepCount
             stepCount = { training.optimizer.stepCount }
