@@ -43,6 +43,9 @@ enum BLAS {
             }
             return
         }
+        if GEMMPrecision.current == .bfloat16 {
+            return emulatedBFloat16(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
+        }
         let blocks = GEMMSplit.rowBlocks(layout, parts: splitting ? ComputeThreads.count : 1,
                                          granule: BLASRuntime.rowGranule)
         guard blocks.count > 1 else {
@@ -52,6 +55,28 @@ enum BLAS {
         nonisolated(unsafe) let (a, b, c) = (a, b, c)
         DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
             layout.multiply(rows: blocks[block], alpha: alpha, a: a, b: b, beta: beta, c: c)
+        }
+    }
+
+    /// A bf16 GEMM on a CPU without bf16 instructions: both operands rounded to bf16 into dense
+    /// copies, then the FP32 GEMM on the copies.
+    private static func emulatedBFloat16(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>,
+                                         b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
+        // Stored shapes: A is m×k (k×m when transposed), B is k×n (n×k when transposed).
+        let aRows = layout.transposeA ? layout.k : layout.m, aColumns = layout.transposeA ? layout.m : layout.k
+        let bRows = layout.transposeB ? layout.n : layout.k, bColumns = layout.transposeB ? layout.k : layout.n
+        let roundedA = BufferPool.allocate(count: aRows * aColumns)
+        let roundedB = BufferPool.allocate(count: bRows * bColumns)
+        defer {
+            BufferPool.release(roundedA, count: aRows * aColumns)
+            BufferPool.release(roundedB, count: bRows * bColumns)
+        }
+        BFloat16Rounding.roundedCopy(of: a, rows: aRows, columns: aColumns, stride: layout.lda, into: roundedA)
+        BFloat16Rounding.roundedCopy(of: b, rows: bRows, columns: bColumns, stride: layout.ldb, into: roundedB)
+        let dense = GEMMLayout(transposeA: layout.transposeA, transposeB: layout.transposeB, m: layout.m, n: layout.n,
+                               k: layout.k, lda: aColumns, ldb: bColumns, ldc: layout.ldc)
+        GEMMPrecision.with(.float32) {
+            gemm(dense, alpha: alpha, a: roundedA, b: roundedB, beta: beta, c: c)
         }
     }
 

@@ -1,0 +1,67 @@
+/// The number format of GEMM operands: FP32, or bf16 with FP32 accumulation.
+///
+/// bf16 keeps FP32's exponent and 8 bits of its significand. Under ``bfloat16`` every GEMM rounds
+/// its two operands to bf16 (round to nearest, ties to even) and accumulates their products in
+/// FP32; the product of two bf16 numbers is exact in FP32, so only the rounding of the operands
+/// and the order of the sum differ from FP32. Results, weights, optimizer state and losses stay FP32.
+public enum GEMMPrecision: String, Sendable, CaseIterable, Codable {
+    case float32 = "fp32"
+    case bfloat16 = "bf16"
+
+    /// The precision of the GEMMs that run now: process-wide, like ``ComputeThreads/count``. The
+    /// trainer sets it for its training steps; evaluation runs in ``float32`` (``with(_:_:)``).
+    public static var current: GEMMPrecision { state }
+
+    nonisolated(unsafe) private static var state = GEMMPrecision.float32
+
+    /// Sets the precision of every GEMM from now on. Call it before work starts.
+    public static func set(_ precision: GEMMPrecision) { state = precision }
+
+    /// Runs `body` with GEMMs in `precision`, then restores the precision before.
+    public static func with<Result>(_ precision: GEMMPrecision, _ body: () throws -> Result) rethrows -> Result {
+        let previous = state
+        state = precision
+        defer { state = previous }
+        return try body()
+    }
+
+    /// Whether this CPU multiplies bf16 operands in hardware (AVX512_BF16 or AMX-BF16). Without
+    /// it, ``bfloat16`` GEMMs are emulated: operands rounded to bf16, then an FP32 GEMM. The
+    /// numbers are those of hardware bf16 up to summation order; the speed is FP32's or below.
+    public static var hasNativeBFloat16: Bool {
+        CPUInfo.flags.contains("avx512_bf16") || CPUInfo.flags.contains("amx_bf16")
+    }
+
+    /// How this process runs bf16 GEMMs, for logs and reports.
+    public static var bfloat16Execution: String {
+        hasNativeBFloat16
+            ? "bf16 GEMMs in hardware (\(CPUInfo.flags.contains("amx_bf16") ? "AMX-BF16" : "AVX512_BF16"))"
+            : "bf16 GEMMs emulated: this CPU has no bf16 instructions (AVX512_BF16 or AMX-BF16), so operands are rounded to bf16 and multiplied in FP32, at FP32 speed or below"
+    }
+}
+
+/// Rounding FP32 to the nearest bf16, ties to even, kept in FP32's layout (low 16 bits zero).
+enum BFloat16Rounding {
+    /// `value` rounded to bf16. NaN stays NaN; values that round past the largest bf16 become ±∞.
+    @inline(__always)
+    static func round(_ value: Float) -> Float {
+        let bits = value.bitPattern
+        if value.isNaN { return Float(bitPattern: (bits | 0x0040_0000) & 0xFFFF_0000) }
+        let tieBreak = (bits >> 16) & 1
+        return Float(bitPattern: (bits &+ 0x7FFF &+ tieBreak) & 0xFFFF_0000)
+    }
+
+    /// Copies the `rows`×`columns` window of a matrix stored with leading dimension `stride` into
+    /// a dense buffer (leading dimension `columns`), each value rounded to bf16.
+    static func roundedCopy(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
+                            into target: UnsafeMutablePointer<Float>) {
+        ComputeThreads.forEachChunk(rows * columns) { range in
+            var row = range.lowerBound / columns, column = range.lowerBound % columns
+            for index in range {
+                target[index] = round(source[row * stride + column])
+                column += 1
+                if column == columns { column = 0; row += 1 }
+            }
+        }
+    }
+}
