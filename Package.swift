@@ -18,12 +18,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: Debian's libopenblas-dev, zlib1g-dev, libpng-dev, libjpeg62-turbo-dev and
+        // System libraries: Debian's libdnnl-dev, libopenblas-dev, zlib1g-dev, libpng-dev, libjpeg62-turbo-dev and
         // libopenmpi-dev.
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -49,7 +53,7 @@ let package = Package(
         .target(name: "CKernels"),
 
         // Libraries, lowest layer first. Nothing below reaches up.
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "TensorCore", dependencies: ["CDNNL", "CBLAS", "CKernels"]),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
@@ -72,7 +76,7 @@ let package = Package(
         // Release-mode benchmark: `swift run -c release latent-bench`.
         .executableTarget(
             name: "latent-bench",
-            dependencies: ["TensorCore", "NN", "GenerativeModels", "Datasets", "CBLAS"],
+            dependencies: ["TensorCore", "NN", "GenerativeModels", "Datasets", "CBLAS", "CDNNL"],
             path: "Benchmarks/LatentBench"
         ),
 

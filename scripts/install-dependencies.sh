@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Latent needs on Debian or Ubuntu: OpenBLAS, zlib, libpng, libjpeg-turbo, Open MPI
+# Installs what Latent needs on Debian or Ubuntu: oneDNN (the GEMMs), OpenBLAS, zlib, libpng, libjpeg-turbo, Open MPI
 # (its library, and mpirun for data parallel training), pkg-config,
 # the Fashion-MNIST files of Debian's dataset-fashion-mnist package, the fortune files of its
 # fortunes package (the default text corpus) and Chromium, in which the tests open run reports
@@ -7,7 +7,7 @@
 # or later) must already be on PATH.
 set -euo pipefail
 
-packages=(libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libopenmpi-dev openmpi-bin pkg-config dataset-fashion-mnist fortunes chromium)
+packages=(libdnnl-dev libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libopenmpi-dev openmpi-bin pkg-config dataset-fashion-mnist fortunes chromium)
 
 missing=()
 for package in "${packages[@]}"; do

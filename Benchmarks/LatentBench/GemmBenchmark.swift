@@ -1,18 +1,21 @@
 import CBLAS
+import CDNNL
 import TensorCore
 
-/// GEMM throughput through the engine (Tensor.matmul and the fused affine map) against
-/// cblas_sgemm called directly on the same buffers, for every product of one training step of
-/// the 784-400-20-400-784 MLP VAE at batch 128.
+/// GEMM throughput through the engine (Tensor.matmul) beside the two libraries called directly
+/// on the same buffers: oneDNN's matmul primitive on the whole product, threaded by oneDNN's own
+/// OpenMP threads, and OpenBLAS's cblas_sgemm on its own threads. Shapes: every product of one
+/// training step of the 784-400-20-400-784 MLP VAE at batch 128, then the sentence LSTM's.
 enum GemmBenchmark {
     struct Product {
         let name: String
         let m: Int, n: Int, k: Int
         let transposeA: Bool, transposeB: Bool
+        var flops: Double { 2.0 * Double(m * n * k) }
     }
 
     /// Forward x·Wᵀ, then the two backward products dX = G·W and dW = Gᵀ·X of each layer.
-    static let products: [Product] = [
+    static let mlpProducts: [Product] = [
         Product(name: "enc fc1 fwd  x·Wᵀ", m: 128, n: 400, k: 784, transposeA: false, transposeB: true),
         Product(name: "enc fc1 bwd  Gᵀ·x", m: 400, n: 784, k: 128, transposeA: true, transposeB: false),
         Product(name: "heads fwd    h·Wᵀ", m: 128, n: 20, k: 400, transposeA: false, transposeB: true),
@@ -23,41 +26,103 @@ enum GemmBenchmark {
         Product(name: "dec fc4 bwd  Gᵀ·h", m: 784, n: 400, k: 128, transposeA: true, transposeB: false),
     ]
 
+    /// The sentence LSTM (256 hidden units, 4 gates, batch 32, 20 steps of 640 inputs at once).
+    static let lstmProducts: [Product] = [
+        Product(name: "lstm step    h·Wᵀ", m: 32, n: 1024, k: 256, transposeA: false, transposeB: true),
+        Product(name: "lstm inputs  X·Wᵀ", m: 640, n: 1024, k: 256, transposeA: false, transposeB: true),
+        Product(name: "lstm bwd     Gᵀ·X", m: 1024, n: 256, k: 640, transposeA: true, transposeB: false),
+    ]
+
     static func run(repeats: Int) {
-        print("\n## GEMM: engine vs cblas_sgemm (GFLOP/s, median of \(repeats))")
-        let widths = [20, 16, 10, 10, 8]
-        printRow(["product", "m×n×k", "direct", "engine", "ratio"], widths: widths)
+        print("\n## GEMM (GFLOP/s, median of \(repeats)): engine on \(GEMMBackend.summary), \(ComputeThreads.count) threads")
+        print("oneDNN whole: one matmul primitive for the whole product on \(ComputeThreads.count) OpenMP threads; "
+              + "OpenBLAS: cblas_sgemm on \(ComputeThreads.count) of its threads")
+        let widths = [20, 14, 12, 10, 10, 14]
+        printRow(["product", "m×n×k", "oneDNN whole", "OpenBLAS", "engine", "engine/oneDNN"], widths: widths)
+        var totals = [0.0, 0.0, 0.0]
         var generator = RandomGenerator(seed: 1)
-        var totalDirect = 0.0, totalEngine = 0.0
-        for product in products {
-            let a = Tensor.normal(product.transposeA ? [product.k, product.m] : [product.m, product.k], using: &generator)
-            let b = Tensor.normal(product.transposeB ? [product.n, product.k] : [product.k, product.n], using: &generator)
-            var c = [Float](repeating: 0, count: product.m * product.n)
-            let flops = 2.0 * Double(product.m * product.n * product.k)
-            let direct = a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        Timing.median(repeats: repeats) {
-                            cblas_sgemm(CblasRowMajor, product.transposeA ? CblasTrans : CblasNoTrans,
-                                        product.transposeB ? CblasTrans : CblasNoTrans,
-                                        Int32(product.m), Int32(product.n), Int32(product.k), 1,
-                                        a.baseAddress, Int32(product.transposeA ? product.m : product.k),
-                                        b.baseAddress, Int32(product.transposeB ? product.k : product.n),
-                                        0, c.baseAddress, Int32(product.n))
-                        }
+        for (set, products) in [("MLP VAE step", mlpProducts), ("sentence LSTM", lstmProducts)] {
+            totals = [0, 0, 0]
+            for product in products {
+                let times = time(product, repeats: repeats, using: &generator)
+                for index in totals.indices { totals[index] += times[index] }
+                printRow([product.name, "\(product.m)×\(product.n)×\(product.k)"] + times.map { format(product.flops / $0 / 1e9, 1) }
+                         + [format(times[0] / times[2], 3)], widths: widths)
+            }
+            let flops = products.reduce(0.0) { $0 + $1.flops }
+            printRow(["all of \(set)", ""] + totals.map { format(flops / $0 / 1e9, 1) } + [format(totals[0] / totals[2], 3)],
+                     widths: widths)
+        }
+    }
+
+    /// Seconds per product: oneDNN whole, OpenBLAS, engine.
+    private static func time(_ product: Product, repeats: Int, using generator: inout RandomGenerator) -> [Double] {
+        let a = Tensor.normal(product.transposeA ? [product.k, product.m] : [product.m, product.k], using: &generator)
+        let b = Tensor.normal(product.transposeB ? [product.n, product.k] : [product.k, product.n], using: &generator)
+        var c = [Float](repeating: 0, count: product.m * product.n)
+        let (lda, ldb) = (product.transposeA ? product.m : product.k, product.transposeB ? product.k : product.n)
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    let oneDNN = OneDNNWhole(product, lda: lda, ldb: ldb, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
+                    // OpenMP and OpenBLAS threads only for their own timings: the engine runs both on one thread.
+                    omp_set_num_threads(Int32(ComputeThreads.count))
+                    let oneDNNTime = Timing.median(repeats: repeats) { oneDNN.run() }
+                    omp_set_num_threads(1)
+                    openblas_set_num_threads(Int32(ComputeThreads.count))
+                    let openBLASTime = Timing.median(repeats: repeats) {
+                        cblas_sgemm(CblasRowMajor, product.transposeA ? CblasTrans : CblasNoTrans,
+                                    product.transposeB ? CblasTrans : CblasNoTrans,
+                                    Int32(product.m), Int32(product.n), Int32(product.k), 1, a.baseAddress, Int32(lda),
+                                    b.baseAddress, Int32(ldb), 0, c.baseAddress, Int32(product.n))
                     }
+                    openblas_set_num_threads(1)
+                    return [oneDNNTime, openBLASTime]
                 }
             }
-            let engine = Timing.median(repeats: repeats) {
-                _ = a.matmul(b, transposeSelf: product.transposeA, transposeOther: product.transposeB)
-            }
-            totalDirect += direct
-            totalEngine += engine
-            printRow([product.name, "\(product.m)×\(product.n)×\(product.k)", format(flops / direct / 1e9, 1),
-                      format(flops / engine / 1e9, 1), format(direct / engine, 3)], widths: widths)
+        } + [Timing.median(repeats: repeats) {
+            _ = a.matmul(b, transposeSelf: product.transposeA, transposeOther: product.transposeB)
+        }]
+    }
+
+    /// One oneDNN matmul primitive for a whole product, with its memory objects bound to buffers.
+    private final class OneDNNWhole {
+        var engine: dnnl_engine_t?, stream: dnnl_stream_t?, primitive: dnnl_primitive_t?
+        var memories: [dnnl_memory_t?] = [nil, nil, nil]
+
+        init(_ product: Product, lda: Int, ldb: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+            dnnl_engine_create(&engine, dnnl_cpu, 0)
+            dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)
+            var descriptors = [dnnl_memory_desc_t](repeating: dnnl_memory_desc_t(), count: 3)
+            let (m, n, k) = (dnnl_dim_t(product.m), dnnl_dim_t(product.n), dnnl_dim_t(product.k))
+            dnnl_memory_desc_init_by_strides(&descriptors[0], 2, [m, k], dnnl_f32,
+                                             product.transposeA ? [1, dnnl_dim_t(lda)] : [dnnl_dim_t(lda), 1])
+            dnnl_memory_desc_init_by_strides(&descriptors[1], 2, [k, n], dnnl_f32,
+                                             product.transposeB ? [1, dnnl_dim_t(ldb)] : [dnnl_dim_t(ldb), 1])
+            dnnl_memory_desc_init_by_strides(&descriptors[2], 2, [m, n], dnnl_f32, [n, 1])
+            var matmul = dnnl_matmul_desc_t()
+            dnnl_matmul_desc_init(&matmul, &descriptors[0], &descriptors[1], nil, &descriptors[2])
+            var primitiveDescriptor: dnnl_primitive_desc_t?
+            dnnl_primitive_desc_create(&primitiveDescriptor, &matmul, nil, engine, nil)
+            dnnl_primitive_create(&primitive, primitiveDescriptor)
+            dnnl_primitive_desc_destroy(primitiveDescriptor)
+            let pointers = [UnsafeMutableRawPointer(mutating: a), UnsafeMutableRawPointer(mutating: b), UnsafeMutableRawPointer(c)]
+            for index in 0..<3 { dnnl_memory_create(&memories[index], &descriptors[index], engine, pointers[index]) }
         }
-        let allFlops = products.reduce(0.0) { $0 + 2.0 * Double($1.m * $1.n * $1.k) }
-        printRow(["all of the above", "", format(allFlops / totalDirect / 1e9, 1), format(allFlops / totalEngine / 1e9, 1),
-                  format(totalDirect / totalEngine, 3)], widths: widths)
+
+        deinit {
+            dnnl_primitive_destroy(primitive)
+            for memory in memories { dnnl_memory_destroy(memory) }
+            dnnl_stream_destroy(stream)
+            dnnl_engine_destroy(engine)
+        }
+
+        func run() {
+            let arguments = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC_0, memory: memories[0]),
+                             dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS_0, memory: memories[1]),
+                             dnnl_exec_arg_t(arg: DNNL_ARG_DST_0, memory: memories[2])]
+            dnnl_primitive_execute(primitive, stream, 3, arguments)
+            dnnl_stream_wait(stream)
+        }
     }
 }

@@ -24,7 +24,7 @@ let repeats = option("--repeats", default: 50, in: &arguments)
 let sections = arguments.isEmpty ? ["gemm", "elementwise", "step"] : arguments
 ComputeThreads.set(threads)
 
-print("# latent-bench: threads \(threads), repeats \(repeats), OpenBLAS kernels \(BLASRuntime.coreName)")
+print("# latent-bench: threads \(threads), repeats \(repeats), GEMMs on \(GEMMBackend.summary)")
 print("# CPU: \(CPUInfo.modelName); instruction sets: \(CPUInfo.instructionSets.joined(separator: " ")); elementwise kernels: \(VectorKernels.instructionSet)")
 if let note = BLASRuntime.reselection { print("# \(note)") }
 for section in sections {

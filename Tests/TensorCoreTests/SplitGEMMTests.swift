@@ -2,13 +2,15 @@ import Foundation
 import XCTest
 @testable import TensorCore
 
-/// A GEMM split across threads gives exactly the bits of the unsplit GEMM, under every OpenBLAS
-/// kernel set this CPU can run, and the right product.
+/// A GEMM split across threads gives exactly the bits of one thread, and the right product: on
+/// oneDNN under every instruction set this CPU can run, and on OpenBLAS under every kernel set.
 final class SplitGEMMTests: XCTestCase {
     override func tearDown() { ComputeThreads.set(1) }
 
     /// Names the kernel set a child process must have loaded (see ``testSplitKeepsTheBitsUnderEveryKernelSet``).
     static let childKernelSetVariable = "LATENT_SPLIT_GEMM_KERNEL_SET"
+    /// Names the instruction set a child process limits oneDNN to (see ``testSplitKeepsTheBitsUnderEveryOneDNNInstructionSet``).
+    static let childInstructionSetVariable = "LATENT_SPLIT_GEMM_ONEDNN_ISA"
 
     struct Shape {
         let name: String
@@ -47,7 +49,12 @@ final class SplitGEMMTests: XCTestCase {
     /// β ∈ {0, 1, 2}, dense and windowed leading dimensions, 2 and 3 threads give the bits of 1.
     func testSplitKeepsTheBitsOfTheWholeUnderTheLoadedKernels() {
         if let expected = ProcessInfo.processInfo.environment[Self.childKernelSetVariable] {
+            XCTAssertEqual(GEMMBackend.current, .openBLAS)
             XCTAssertEqual(BLASRuntime.coreName.lowercased(), expected.lowercased(), "OpenBLAS did not load \(expected)")
+        }
+        if let expected = ProcessInfo.processInfo.environment[Self.childInstructionSetVariable] {
+            XCTAssertEqual(GEMMBackend.current, .oneDNN)
+            XCTAssertEqual(OneDNNMatmul.instructionSet, expected, "oneDNN did not limit itself to \(expected)")
         }
         var generator = RandomGenerator(seed: 21)
         var splitShapes = 0
@@ -85,7 +92,10 @@ final class SplitGEMMTests: XCTestCase {
                                     XCTAssert(one.withUnsafeBytes { one in split.withUnsafeBytes { memcmp(one.baseAddress!, $0.baseAddress!, one.count) == 0 } },
                                               "\(name), \(threads) threads: the split changed the result")
                                 }
-                                if GEMMSplit.rowBlocks(layout, parts: 2, granule: BLASRuntime.rowGranule).count > 1 { splitOnce = true }
+                                let split = GEMMBackend.current == .oneDNN
+                                    ? GEMMBlocks.blocks(m: m, n: n, k: k).count > 1
+                                    : GEMMSplit.rowBlocks(layout, parts: 2, granule: BLASRuntime.rowGranule).count > 1
+                                if split { splitOnce = true }
                                 assertProduct(one, layout: layout, alpha: alpha, a: a, b: b, beta: beta, start: start, name)
                             }
                         }
@@ -95,7 +105,9 @@ final class SplitGEMMTests: XCTestCase {
             if splitOnce { splitShapes += 1 }
         }
         // The check means something only where GEMMs are in fact split.
-        if BLASRuntime.rowGranule != nil {
+        if GEMMBackend.current == .oneDNN {
+            XCTAssertGreaterThanOrEqual(splitShapes, 9, "too few shapes were split on oneDNN")
+        } else if BLASRuntime.rowGranule != nil {
             XCTAssertGreaterThanOrEqual(splitShapes, 14, "too few shapes were split under \(BLASRuntime.coreName)")
         }
     }
@@ -124,13 +136,14 @@ final class SplitGEMMTests: XCTestCase {
     /// cannot run here (OpenBLAS's Cooperlake kernels are reported to crash on some CPUs): it is
     /// named and skipped.
     func testSplitKeepsTheBitsUnderEveryKernelSet() throws {
-        try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childKernelSetVariable] != nil, "already a child")
+        try XCTSkipIf(isChild, "already a child")
         let kernelSets = BLASRuntime.runnableKernelSets
         try XCTSkipIf(kernelSets.isEmpty, "this CPU runs none of \(BLASRuntime.kernelSets.map(\.name))")
         var unusable: [String] = []
         for kernelSet in kernelSets {
             let child = try runChild(test: "TensorCoreTests.SplitGEMMTests/testSplitKeepsTheBitsOfTheWholeUnderTheLoadedKernels",
-                                     kernelSet: kernelSet.name)
+                                     environment: ["OPENBLAS_CORETYPE": kernelSet.name, Self.childKernelSetVariable: kernelSet.name,
+                                                   GEMMBackend.variable: GEMMBackend.openBLAS.rawValue])
             if child.reason == .uncaughtSignal {
                 unusable.append("\(kernelSet.name) (signal \(child.status))")
                 continue
@@ -143,14 +156,31 @@ final class SplitGEMMTests: XCTestCase {
         }
     }
 
-    private func runChild(test: String, kernelSet: String) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
+    /// The same check in a child process for each instruction set of oneDNN's this CPU has, with
+    /// oneDNN limited to it (`ONEDNN_MAX_CPU_ISA`) for that child only: each picks other kernels.
+    func testSplitKeepsTheBitsUnderEveryOneDNNInstructionSet() throws {
+        try XCTSkipIf(isChild, "already a child")
+        let instructionSets = OneDNNMatmul.runnableInstructionSets
+        XCTAssertFalse(instructionSets.isEmpty, "oneDNN runs on every x86-64 CPU with SSE4.1")
+        for instructionSet in instructionSets {
+            let child = try runChild(test: "TensorCoreTests.SplitGEMMTests/testSplitKeepsTheBitsOfTheWholeUnderTheLoadedKernels",
+                                     environment: ["ONEDNN_MAX_CPU_ISA": instructionSet, Self.childInstructionSetVariable: instructionSet,
+                                                   GEMMBackend.variable: GEMMBackend.oneDNN.rawValue])
+            XCTAssertEqual(child.status, 0, "under \(instructionSet): \(child.output.suffix(3000))")
+            XCTAssert(child.output.contains("Executed 1 test"), "under \(instructionSet), the check did not run: \(child.output.suffix(2000))")
+        }
+    }
+
+    private var isChild: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment[Self.childKernelSetVariable] != nil || environment[Self.childInstructionSetVariable] != nil
+    }
+
+    private func runChild(test: String, environment extra: [String: String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = [test]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = kernelSet
-        environment[Self.childKernelSetVariable] = kernelSet
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -1,8 +1,28 @@
 import CBLAS
 import Dispatch
+import Foundation
 
-/// The GEMM kernel: C = α·op(A)·op(B) + β·C on row-major buffers, through OpenBLAS's cblas_sgemm.
-/// Transposes are passed as flags and never materialized.
+/// The library that computes the engine's GEMMs.
+public enum GEMMBackend: String, Sendable, CaseIterable {
+    /// oneDNN's matmul primitive: kernels chosen by instruction set (``OneDNNMatmul``).
+    case oneDNN = "onednn"
+    /// OpenBLAS's cblas_sgemm: kernels chosen by a table of CPU models (``BLASRuntime``).
+    case openBLAS = "openblas"
+
+    /// The environment variable that picks a backend for one process, for comparisons.
+    public static let variable = "LATENT_GEMM_BACKEND"
+
+    /// oneDNN, unless ``variable`` names another backend or oneDNN cannot make a CPU engine.
+    public static let current: GEMMBackend = {
+        if let name = ProcessInfo.processInfo.environment[variable], let chosen = GEMMBackend(rawValue: name.lowercased()) {
+            return chosen
+        }
+        return OneDNNMatmul.engine == nil ? .openBLAS : .oneDNN
+    }()
+}
+
+/// The GEMM kernel: C = α·op(A)·op(B) + β·C on row-major buffers, through oneDNN's matmul or
+/// OpenBLAS's cblas_sgemm (``GEMMBackend``). Transposes are passed as flags and never materialized.
 enum BLAS {
     /// - Parameters:
     ///   - m, n, k: op(A) is m×k, op(B) is k×n, C is m×n.
@@ -46,6 +66,7 @@ enum BLAS {
         if GEMMPrecision.current == .bfloat16 {
             return emulatedBFloat16(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
         }
+        if GEMMBackend.current == .oneDNN { return oneDNNGEMM(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
         let blocks = GEMMSplit.rowBlocks(layout, parts: splitting ? ComputeThreads.count : 1,
                                          granule: BLASRuntime.rowGranule)
         guard blocks.count > 1 else {
@@ -55,6 +76,24 @@ enum BLAS {
         nonisolated(unsafe) let (a, b, c) = (a, b, c)
         DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
             layout.multiply(rows: blocks[block], alpha: alpha, a: a, b: b, beta: beta, c: c)
+        }
+    }
+
+    /// The GEMM on oneDNN: cut into the blocks its shape alone decides (``GEMMBlocks``), which the
+    /// engine's threads share out, each block one single-threaded oneDNN call.
+    private static func oneDNNGEMM(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>,
+                                   b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
+        let blocks = GEMMBlocks.blocks(m: layout.m, n: layout.n, k: layout.k)
+        let threads = splitting ? min(ComputeThreads.count, blocks.count) : 1
+        guard threads > 1 else {
+            for block in blocks { layout.multiplyOnOneDNN(block, alpha: alpha, a: a, b: b, beta: beta, c: c) }
+            return
+        }
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in stride(from: thread, to: blocks.count, by: threads) {
+                layout.multiplyOnOneDNN(blocks[index], alpha: alpha, a: a, b: b, beta: beta, c: c)
+            }
         }
     }
 
@@ -131,6 +170,23 @@ struct GEMMLayout {
         self.ldc = ldc
     }
 
+    /// C[block] = α·op(A)[block's rows, :]·op(B)[:, block's columns] + β·C[block] on oneDNN; on
+    /// OpenBLAS for a shape oneDNN refuses (none known: a safety net, not a path).
+    func multiplyOnOneDNN(_ block: GEMMBlock, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                          beta: Float, c: UnsafeMutablePointer<Float>) {
+        let (rows, columns) = (block.rows, block.columns)
+        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * lda)
+        let bStart = b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound)
+        let cStart = c + rows.lowerBound * ldc + columns.lowerBound
+        let key = OneDNNMatmul.Key(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k,
+                                   lda: lda, ldb: ldb, ldc: ldc, alpha: alpha, beta: beta)
+        if OneDNNMatmul.multiply(key, a: aStart, b: bStart, c: cStart) { return }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                    aStart, Int32(lda), bStart, Int32(ldb), beta, cStart, Int32(ldc))
+    }
+
     /// C[rows, :] = α·op(A)[rows, :]·op(B) + β·C[rows, :].
     func multiply(rows: Range<Int>, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                   beta: Float, c: UnsafeMutablePointer<Float>) {
@@ -142,5 +198,13 @@ struct GEMMLayout {
                     aStart, Int32(lda),
                     b, Int32(ldb),
                     beta, c + rows.lowerBound * ldc, Int32(ldc))
+    }
+}
+
+extension GEMMBackend {
+    /// The backend in use as logs and reports name it: "oneDNN 2.6.3, AVX2 kernels" or
+    /// "OpenBLAS Haswell kernels".
+    public static var summary: String {
+        current == .oneDNN ? OneDNNMatmul.description : "OpenBLAS \(BLASRuntime.coreName) kernels"
     }
 }

@@ -1,0 +1,203 @@
+import CDNNL
+import Foundation
+
+/// Row-major GEMMs through oneDNN's matmul primitive, which picks its kernels by the CPU's
+/// instruction sets (AVX2, AVX-512, AVX512_BF16, AMX) rather than by a table of CPU models.
+///
+/// Creating a primitive costs far more than running one small GEMM, so primitives are made once
+/// per shape and kept. Each thread keeps its own: its primitives, the memory objects that point
+/// them at buffers, and its stream. Nothing is shared between threads but the engine, so nothing
+/// is locked on the way to a GEMM.
+enum OneDNNMatmul {
+    /// The shape and constants one primitive is made for. α and β are baked into the primitive
+    /// (output scale and sum post-op), as are transposes and leading dimensions (strides).
+    struct Key: Hashable {
+        let transposeA: Bool, transposeB: Bool
+        let m: Int, n: Int, k: Int
+        let lda: Int, ldb: Int, ldc: Int
+        let alpha: Float, beta: Float
+    }
+
+    /// The CPU engine, created on first use; nil when oneDNN cannot make one. oneDNN engines may be
+    /// used from any thread.
+    nonisolated(unsafe) static let engine: dnnl_engine_t? = {
+        var engine: dnnl_engine_t?
+        guard dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success else { return nil }
+        return engine
+    }()
+
+    /// The instruction sets whose kernels oneDNN's FP32 matmul chooses between, as
+    /// `ONEDNN_MAX_CPU_ISA` spells them, with the /proc/cpuinfo flags each needs.
+    static let instructionSets: [(name: String, isa: dnnl_cpu_isa_t, flags: [String])] = [
+        ("SSE41", dnnl_cpu_isa_sse41, ["sse4_1"]),
+        ("AVX2", dnnl_cpu_isa_avx2, ["avx2", "fma"]),
+        ("AVX512_CORE", dnnl_cpu_isa_avx512_core, ["avx512f", "avx512bw", "avx512vl", "avx512dq"]),
+    ]
+
+    /// Those of ``instructionSets`` this CPU runs.
+    static var runnableInstructionSets: [String] {
+        instructionSets.filter { $0.flags.allSatisfy(CPUInfo.flags.contains) }.map(\.name)
+    }
+
+    /// The newest instruction set oneDNN uses in this process (limited by `ONEDNN_MAX_CPU_ISA`),
+    /// e.g. "AVX2" or "AVX512_CORE_BF16".
+    static var instructionSet: String {
+        let isa = dnnl_get_effective_cpu_isa()
+        let names: [(dnnl_cpu_isa_t, String)] = [
+            (dnnl_cpu_isa_sse41, "SSE41"), (dnnl_cpu_isa_avx, "AVX"), (dnnl_cpu_isa_avx2, "AVX2"),
+            (dnnl_cpu_isa_avx2_vnni, "AVX2_VNNI"), (dnnl_cpu_isa_avx512_core, "AVX512_CORE"),
+            (dnnl_cpu_isa_avx512_core_vnni, "AVX512_CORE_VNNI"), (dnnl_cpu_isa_avx512_core_bf16, "AVX512_CORE_BF16"),
+            (dnnl_cpu_isa_avx512_core_amx, "AVX512_CORE_AMX"),
+        ]
+        return names.first { $0.0 == isa }?.1 ?? "ISA \(isa.rawValue)"
+    }
+
+    /// For logs: "oneDNN 2.6.3, AVX2 kernels".
+    static var description: String {
+        let version = dnnl_version().pointee
+        return "oneDNN \(version.major).\(version.minor).\(version.patch), \(instructionSet) kernels"
+    }
+
+    /// C[0..<m, 0..<n] = α·op(A)·op(B) + β·C with the strides of `key`, on the calling thread.
+    /// Returns false when oneDNN refused the shape (the caller then computes it another way).
+    static func multiply(_ key: Key, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) -> Bool {
+        guard let context = ThreadContext.current, let product = context.product(for: key) else { return false }
+        return product.run(a: a, b: b, c: c, stream: context.stream)
+    }
+
+    /// One primitive with its three memory objects, re-pointed at new buffers on each run.
+    final class Product {
+        let primitive: dnnl_primitive_t
+        let source: dnnl_memory_t, weights: dnnl_memory_t, destination: dnnl_memory_t
+
+        init?(_ key: Key, engine: dnnl_engine_t) {
+            // Transposes become strides: stored row-major A is m×k, or k×m read column by column.
+            var aDescriptor = dnnl_memory_desc_t(), bDescriptor = dnnl_memory_desc_t(), cDescriptor = dnnl_memory_desc_t()
+            let aStrides: [dnnl_dim_t] = key.transposeA ? [1, dnnl_dim_t(key.lda)] : [dnnl_dim_t(key.lda), 1]
+            let bStrides: [dnnl_dim_t] = key.transposeB ? [1, dnnl_dim_t(key.ldb)] : [dnnl_dim_t(key.ldb), 1]
+            guard dnnl_memory_desc_init_by_strides(&aDescriptor, 2, [dnnl_dim_t(key.m), dnnl_dim_t(key.k)], dnnl_f32, aStrides) == dnnl_success,
+                  dnnl_memory_desc_init_by_strides(&bDescriptor, 2, [dnnl_dim_t(key.k), dnnl_dim_t(key.n)], dnnl_f32, bStrides) == dnnl_success,
+                  dnnl_memory_desc_init_by_strides(&cDescriptor, 2, [dnnl_dim_t(key.m), dnnl_dim_t(key.n)], dnnl_f32,
+                                                   [dnnl_dim_t(key.ldc), 1]) == dnnl_success
+            else { return nil }
+            var descriptor = dnnl_matmul_desc_t()
+            guard dnnl_matmul_desc_init(&descriptor, &aDescriptor, &bDescriptor, nil, &cDescriptor) == dnnl_success,
+                  let attributes = Self.attributes(alpha: key.alpha, beta: key.beta) else { return nil }
+            defer { dnnl_primitive_attr_destroy(attributes) }
+            var primitiveDescriptor: dnnl_primitive_desc_t?
+            guard dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, engine, nil) == dnnl_success,
+                  let primitiveDescriptor else { return nil }
+            defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
+            var primitive: dnnl_primitive_t?
+            var source: dnnl_memory_t?, weights: dnnl_memory_t?, destination: dnnl_memory_t?
+            // DNNL_MEMORY_NONE: the handles are set before every run.
+            guard dnnl_primitive_create(&primitive, primitiveDescriptor) == dnnl_success, let primitive else { return nil }
+            guard dnnl_memory_create(&source, &aDescriptor, engine, nil) == dnnl_success, let source,
+                  dnnl_memory_create(&weights, &bDescriptor, engine, nil) == dnnl_success, let weights,
+                  dnnl_memory_create(&destination, &cDescriptor, engine, nil) == dnnl_success, let destination
+            else {
+                dnnl_primitive_destroy(primitive)
+                return nil
+            }
+            (self.primitive, self.source, self.weights, self.destination) = (primitive, source, weights, destination)
+        }
+
+        deinit {
+            dnnl_primitive_destroy(primitive)
+            dnnl_memory_destroy(source)
+            dnnl_memory_destroy(weights)
+            dnnl_memory_destroy(destination)
+        }
+
+        /// α as the output scale and β as a sum post-op: C = α·A·B + β·C.
+        private static func attributes(alpha: Float, beta: Float) -> dnnl_primitive_attr_t? {
+            var attributes: dnnl_primitive_attr_t?
+            guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
+            var ok = true
+            if alpha != 1 {
+                var scale = alpha
+                ok = ok && dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &scale) == dnnl_success
+            }
+            if beta != 0 {
+                var postOps: dnnl_post_ops_t?
+                ok = ok && dnnl_post_ops_create(&postOps) == dnnl_success
+                if let postOps {
+                    ok = ok && dnnl_post_ops_append_sum(postOps, beta) == dnnl_success
+                    ok = ok && dnnl_primitive_attr_set_post_ops(attributes, postOps) == dnnl_success
+                    dnnl_post_ops_destroy(postOps)
+                }
+            }
+            guard ok else {
+                dnnl_primitive_attr_destroy(attributes)
+                return nil
+            }
+            return attributes
+        }
+
+        func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) -> Bool {
+            guard dnnl_memory_set_data_handle(source, UnsafeMutableRawPointer(mutating: a)) == dnnl_success,
+                  dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: b)) == dnnl_success,
+                  dnnl_memory_set_data_handle(destination, UnsafeMutableRawPointer(c)) == dnnl_success else { return false }
+            let arguments = [
+                dnnl_exec_arg_t(arg: DNNL_ARG_SRC_0, memory: source),
+                dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS_0, memory: weights),
+                dnnl_exec_arg_t(arg: DNNL_ARG_DST_0, memory: destination),
+            ]
+            return dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments) == dnnl_success
+                && dnnl_stream_wait(stream) == dnnl_success
+        }
+    }
+
+    /// What one thread keeps: its stream and its primitives by shape.
+    final class ThreadContext {
+        let stream: dnnl_stream_t
+        private var products: [Key: Product] = [:]
+        /// Shapes oneDNN refused, so they are not tried again on every call.
+        private var refused: Set<Key> = []
+
+        /// Primitives kept per thread before the oldest are dropped: the sentence models' shapes
+        /// change with every batch's sentence length, and each primitive holds its JIT code.
+        static let capacity = 512
+
+        private init?(engine: dnnl_engine_t) {
+            var stream: dnnl_stream_t?
+            guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success, let stream else { return nil }
+            self.stream = stream
+            // oneDNN would otherwise start a team of OpenMP threads for every call on this thread,
+            // on top of the engine's own threads.
+            omp_set_num_threads(1)
+        }
+
+        deinit { dnnl_stream_destroy(stream) }
+
+        func product(for key: Key) -> Product? {
+            if let product = products[key] { return product }
+            guard !refused.contains(key), let engine = OneDNNMatmul.engine else { return nil }
+            guard let product = Product(key, engine: engine) else {
+                refused.insert(key)
+                return nil
+            }
+            if products.count >= Self.capacity { products.removeAll(keepingCapacity: true) }
+            products[key] = product
+            return product
+        }
+
+        private static let key: pthread_key_t = {
+            var key = pthread_key_t()
+            pthread_key_create(&key) { context in
+                if let context { Unmanaged<ThreadContext>.fromOpaque(context).release() }
+            }
+            return key
+        }()
+
+        /// The calling thread's context, made on its first GEMM; nil when oneDNN has no engine.
+        static var current: ThreadContext? {
+            if let stored = pthread_getspecific(key) {
+                return Unmanaged<ThreadContext>.fromOpaque(stored).takeUnretainedValue()
+            }
+            guard let engine = OneDNNMatmul.engine, let context = ThreadContext(engine: engine) else { return nil }
+            pthread_setspecific(key, Unmanaged.passRetained(context).toOpaque())
+            return context
+        }
+    }
+}
