@@ -31,7 +31,9 @@ final class PrecisionCommandTests: SmallDataTestCase {
         let trained = try trainVAE(resumed, epochs: 1, precision: "bf16")
         XCTAssertEqual(trained.status, 0, trained.errors)
         XCTAssertEqual(try configuration(resumed)["precision"] as? String, "bf16")
-        XCTAssert(trained.errors.contains("bf16 GEMMs"), "the log does not say how bf16 runs: \(trained.errors)")
+        XCTAssert(trained.errors.contains(", bf16 GEMMs"), "the opening line does not name the precision: \(trained.errors)")
+        XCTAssertEqual(trained.errors.split(separator: "\n").filter { $0.hasPrefix("bf16 GEMMs") }.count, 1,
+                       "the log does not say once how bf16 runs: \(trained.errors)")
         // The flag is not ignored: one epoch in fp32 from the same seed trains other weights.
         XCTAssertEqual(try trainVAE(fp32, epochs: 1, precision: "fp32").status, 0)
         XCTAssertEqual(try configuration(fp32)["precision"] as? String, "fp32")
