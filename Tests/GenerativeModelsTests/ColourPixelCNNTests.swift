@@ -183,4 +183,10 @@ final class ColourPixelCNNTests: XCTestCase {
         XCTAssertNil(grey.colourOut)
         XCTAssertEqual(grey.inp!.mask, .causal(.a, size: 7))
     }
+
+    /// The same steps with bf16 GEMMs: the loss must fall as far.
+    func testLossFallsOnRealCIFARImagesInBFloat16() throws { try GEMMPrecision.with(.bfloat16) { try testLossFallsOnRealCIFARImages() } }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testEveryLogitSeesOnlyEarlierPixelsAndEarlierColoursOfItsPixelInBFloat16() { GEMMPrecision.with(.bfloat16) { testEveryLogitSeesOnlyEarlierPixelsAndEarlierColoursOfItsPixel() } }
 }

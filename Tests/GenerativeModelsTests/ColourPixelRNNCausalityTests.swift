@@ -136,4 +136,10 @@ final class ColourPixelRNNCausalityTests: XCTestCase {
             XCTAssertTrue(s2s.scalars.allSatisfy { $0 != 0 }, "\(kind): the state-to-state weights are not masked")
         }
     }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testRowLSTMIsCausalOverSubPixelsAndSeesTheTriangleAboveInBFloat16() { GEMMPrecision.with(.bfloat16) { testRowLSTMIsCausalOverSubPixelsAndSeesTheTriangleAbove() } }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testDiagonalBiLSTMIsCausalOverSubPixelsAndSeesEveryEarlierPixelInBFloat16() { GEMMPrecision.with(.bfloat16) { testDiagonalBiLSTMIsCausalOverSubPixelsAndSeesEveryEarlierPixel() } }
 }

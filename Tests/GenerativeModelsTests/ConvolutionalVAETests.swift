@@ -64,4 +64,7 @@ final class ConvolutionalVAETests: XCTestCase {
         XCTAssertGreaterThan(-before.elbo - -after.elbo, 100, "−ELBO \(-before.elbo) → \(-after.elbo)")
         XCTAssertGreaterThan(after.kl, 3, "KL \(after.kl)")
     }
+
+    /// The same steps with bf16 GEMMs: the loss must fall as far.
+    func testLossFallsOnFashionMNISTInBFloat16() throws { try GEMMPrecision.with(.bfloat16) { try testLossFallsOnFashionMNIST() } }
 }

@@ -108,4 +108,13 @@ final class PixelCNNCausalityTests: XCTestCase {
             }
         }
     }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testPlainPixelCNNIsCausalInBFloat16() { GEMMPrecision.with(.bfloat16) { testPlainPixelCNNIsCausal() } }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testGatedPixelCNNIsCausalInBFloat16() { GEMMPrecision.with(.bfloat16) { testGatedPixelCNNIsCausal() } }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testCategoricalAndClassConditionalModelsAreCausalInBFloat16() { GEMMPrecision.with(.bfloat16) { testCategoricalAndClassConditionalModelsAreCausal() } }
 }

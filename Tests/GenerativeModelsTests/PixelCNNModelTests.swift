@@ -124,4 +124,7 @@ final class PixelCNNModelTests: XCTestCase {
         XCTAssertGreaterThan(before - after, 120, "NLL went from \(before) to \(after) nats per image")
         XCTAssertGreaterThan(after, 0)
     }
+
+    /// The same steps with bf16 GEMMs: the loss must fall as far.
+    func testLossFallsOnBinarizedFashionMNISTInBFloat16() throws { try GEMMPrecision.with(.bfloat16) { try testLossFallsOnBinarizedFashionMNIST() } }
 }

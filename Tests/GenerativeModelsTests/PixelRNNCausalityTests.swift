@@ -97,4 +97,10 @@ final class PixelRNNCausalityTests: XCTestCase {
             XCTAssertTrue(Self.inputGradient(of: Self.model(kind, seed: 6), row: 0, column: 0).allSatisfy { $0 == 0 }, "\(kind)")
         }
     }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testRowLSTMIsCausalAndSeesTheTriangleAboveItsPixelInBFloat16() { GEMMPrecision.with(.bfloat16) { testRowLSTMIsCausalAndSeesTheTriangleAboveItsPixel() } }
+
+    /// Under bf16 GEMMs: rounding the operands opens no path to a later pixel and closes none to an earlier one.
+    func testDiagonalBiLSTMIsCausalAndSeesEveryEarlierPixelInBFloat16() { GEMMPrecision.with(.bfloat16) { testDiagonalBiLSTMIsCausalAndSeesEveryEarlierPixel() } }
 }

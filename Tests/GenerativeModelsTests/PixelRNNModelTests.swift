@@ -91,4 +91,7 @@ final class PixelRNNModelTests: XCTestCase {
         }
         XCTAssertTrue(completed.scalars.allSatisfy { $0 == 0 || $0 == 1 })
     }
+
+    /// The same steps with bf16 GEMMs, for both layers: the loss must fall as far.
+    func testLossFallsOnBinarizedFashionMNISTInBFloat16() throws { try GEMMPrecision.with(.bfloat16) { try testLossFallsOnBinarizedFashionMNIST() } }
 }

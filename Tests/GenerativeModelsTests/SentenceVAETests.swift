@@ -211,4 +211,7 @@ final class SentenceVAETests: XCTestCase {
         }
         XCTAssertEqual(straight.noise, resumed.noise)
     }
+
+    /// The same steps with bf16 GEMMs, for both cells: the loss must fall as far.
+    func testLossFallsOnASmallBatchInBFloat16() { GEMMPrecision.with(.bfloat16) { testLossFallsOnASmallBatch() } }
 }

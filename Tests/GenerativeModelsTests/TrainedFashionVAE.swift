@@ -29,25 +29,33 @@ struct TrainedFashionVAE {
     /// The trained model, training it on first use. Skips the calling test without the data set.
     static func shared() throws -> TrainedFashionVAE {
         if let cached { return cached }
-        let images = try FashionMNISTImages.testImages(count: trainingCount + heldOutCount)
-        let trained = train(on: images.slice(axis: 0, 0 ..< trainingCount),
-                            heldOut: images.slice(axis: 0, trainingCount ..< trainingCount + heldOutCount))
+        let trained = try train(precision: .float32)
         cached = trained
         return trained
     }
 
+    /// A training of its own, not cached, with the GEMMs of its steps in `precision` (the ELBO
+    /// before and after is measured in FP32).
+    static func train(precision: GEMMPrecision) throws -> TrainedFashionVAE {
+        let images = try FashionMNISTImages.testImages(count: trainingCount + heldOutCount)
+        return train(on: images.slice(axis: 0, 0 ..< trainingCount),
+                     heldOut: images.slice(axis: 0, trainingCount ..< trainingCount + heldOutCount), precision: precision)
+    }
+
     /// Adam at 1e-3 for `steps` minibatches of 128, cycling through the 512 images in order
     /// (25 epochs), one ε sample per example as in SGVB.
-    private static func train(on images: Tensor, heldOut: Tensor) -> TrainedFashionVAE {
+    private static func train(on images: Tensor, heldOut: Tensor, precision: GEMMPrecision) -> TrainedFashionVAE {
         var generator = RandomGenerator(seed: 7)
         let model = VAE(dataDimension: 784, hiddenSizes: [64], latentDimension: 8, using: &generator)
         let optimizer = Adam(parameters: model.namedParameters, learningRate: 1e-3)
         var evaluationGenerator = RandomGenerator(seed: 99)
         let before = model.evaluateELBO(on: images, using: &evaluationGenerator)
-        for step in 0 ..< steps {
-            let first = (step * batchSize) % trainingCount
-            let loss = model.loss(images.slice(axis: 0, first ..< first + batchSize), using: &generator)
-            optimizer.step(loss.total.backward())
+        GEMMPrecision.with(precision) {
+            for step in 0 ..< steps {
+                let first = (step * batchSize) % trainingCount
+                let loss = model.loss(images.slice(axis: 0, first ..< first + batchSize), using: &generator)
+                optimizer.step(loss.total.backward())
+            }
         }
         evaluationGenerator = RandomGenerator(seed: 99)
         let after = model.evaluateELBO(on: images, using: &evaluationGenerator)

@@ -1,3 +1,4 @@
+import TensorCore
 import XCTest
 @testable import GenerativeModels
 
@@ -10,7 +11,15 @@ final class VAETrainingTests: XCTestCase {
     /// of 226; KL 0.10 → 15.3. A decoder that ignores z can at best output each pixel's mean, which
     /// keeps KL near 0; a wrong gradient sign or a stuck optimizer leaves the −ELBO near 552.
     func testLossFallsOnFashionMNIST() throws {
-        let trained = try TrainedFashionVAE.shared()
+        try assertLossFell(try TrainedFashionVAE.shared())
+    }
+
+    /// The same training with bf16 GEMMs in its steps must clear the same bars.
+    func testLossFallsOnFashionMNISTInBFloat16() throws {
+        try assertLossFell(try TrainedFashionVAE.train(precision: .bfloat16))
+    }
+
+    func assertLossFell(_ trained: TrainedFashionVAE) throws {
         let before = -trained.elboBefore.elbo, after = -trained.elboAfter.elbo
         XCTAssertEqual(trained.elboAfter.count, 512)
         XCTAssertGreaterThan(before - after, 150, "−ELBO went from \(before) to \(after) nats per image")

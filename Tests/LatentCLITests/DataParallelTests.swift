@@ -41,6 +41,21 @@ final class DataParallelTests: SmallDataTestCase {
         XCTAssertEqual(together.errors.components(separatedBy: "epoch 1: train").count, 2, "only rank 0 reports:\n\(together.errors)")
     }
 
+    /// `--precision bf16` reaches every rank (each parses the same command line): two processes
+    /// train what one process trains in bf16, up to summation order, and the run records bf16.
+    func testTwoProcessesTrainInBFloat16AsOneProcessDoes() throws {
+        let arguments = vaeArguments + ["--epochs", "1", "--precision", "bf16"]
+        let alone = try CLIHarness.run(arguments + ["--out", run("alone").path])
+        XCTAssertEqual(alone.status, 0, alone.errors)
+        let together = try MPIHarness.run(ranks: 2, arguments + ["--out", run("together").path], environment: ["LATENT_COMPARE_REPLICAS": "1"])
+        XCTAssertEqual(together.status, 0, together.errors)
+        XCTAssertLessThan(try MPIHarness.largestWeightDifference(run("alone"), run("together")), Self.weightTolerance)
+        let configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: run("together").appendingPathComponent("config.json"))) as! [String: Any]
+        XCTAssertEqual(configuration["precision"] as? String, "bf16")
+        XCTAssertEqual(together.errors.split(separator: "\n").filter { $0.hasPrefix("bf16 GEMMs") }.count, 1,
+                       "rank 0 alone says how bf16 runs, once:\n\(together.errors)")
+    }
+
     /// The exact likelihood on the test set is split across the processes too, and sums to one
     /// process's figure.
     func testTwoProcessesTrainAPixelCNNAndSplitItsEvaluation() throws {

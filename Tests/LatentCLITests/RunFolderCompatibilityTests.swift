@@ -90,6 +90,9 @@ final class RunFolderCompatibilityTests: XCTestCase {
             let expected = try JSONSerialization.jsonObject(
                 with: Data(contentsOf: run.appendingPathComponent("expected-eval.json"))) as! [String: Any]
             assertSameFigures(figures, expected, fixture.name)
+            // They predate --precision, and trained in fp32.
+            XCTAssertNil(object["precision"], "\(fixture.name): the fixture should predate the precision key")
+            XCTAssertEqual(figures["precision"] as? String, "fp32", fixture.name)
 
             if fixture.text {
                 let generated = try CLIHarness.run(["generate", run.path, "--count", "2"])
@@ -117,6 +120,8 @@ final class RunFolderCompatibilityTests: XCTestCase {
             let resumed = try CLIHarness.run(["train", fixture.model, "--out", run.path, "--resume", "--epochs", String(epochs + 1)]
                                              + fixture.resumeFlags)
             XCTAssertEqual(resumed.status, 0, "\(fixture.name): \(resumed.errors)")
+            let resumedConfiguration = try JSONSerialization.jsonObject(with: Data(contentsOf: configuration)) as! [String: Any]
+            XCTAssertEqual(resumedConfiguration["precision"] as? String, "fp32", "\(fixture.name): the resumed run records its precision")
             let last = try CLIHarness.metrics(in: run).last { ($0["epoch"] as? Int) == epochs + 1 }
             let loss = (last?["elbo"] as? Double) ?? (last?["nll"] as? Double) ?? (last?["reconstruction"] as? Double)
             XCTAssertNotNil(loss, "\(fixture.name): no figure for epoch \(epochs + 1) in \(String(describing: last))")

@@ -7,7 +7,7 @@ import TensorCore
 /// convolutional) and its data pipeline: what a run folder's config.json holds. Defaults are
 /// PyTorch's examples/vae: 784-400-20, ReLU, Bernoulli, Adam 1e-3, batch 128, continuous pixels,
 /// 10 epochs.
-public struct VAEConfiguration: Codable, Equatable, Sendable {
+public struct VAEConfiguration: Codable, Equatable, Sendable, RecordsTrainingPrecision {
     /// The model family: a VAE or an autoencoder.
     public var model = ModelFamily.vae
     /// The networks: MLP (`hiddenSizes`) or convolutional (`channels`, `kernel`, `stride`, `padding`).
@@ -63,6 +63,8 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
     public var epochs = 10
     public var seed: UInt64 = 1
     public var threads = 2
+    /// The GEMM precision of the training steps; nil (fp32) in runs written before it was recorded.
+    public var precision: GEMMPrecision?
 
     public init() {}
 
@@ -154,7 +156,7 @@ public struct VAEConfiguration: Codable, Equatable, Sendable {
         // Opened as a concrete type: Swift 6.3 cannot convert the existential to `any GenerativeModel<ImageBatch>`.
         func trainer(_ model: some LatentImageModel) -> Trainer<ImageBatch> {
             Trainer(model: model, optimizer: makeOptimizer(for: model),
-                    settings: TrainerSettings(modelName: self.model.rawValue, seed: seed,
+                    settings: TrainerSettings(modelName: self.model.rawValue, seed: seed, precision: trainingPrecision,
                                               objective: TrainingObjective(kl: KLTerm(schedule: beta, freeBits: freeBits ?? 0), samples: samples)))
         }
         return trainer(model)

@@ -27,6 +27,8 @@ public struct IndependentPixelsConfiguration: ExactLikelihoodConfiguration {
     public var epochs = 1
     public var seed: UInt64 = 1
     public var threads = 2
+    /// The GEMM precision of the training steps; nil (fp32) in runs written before it was recorded.
+    public var precision: GEMMPrecision?
 
     public init() {}
 
@@ -47,6 +49,6 @@ public struct IndependentPixelsConfiguration: ExactLikelihoodConfiguration {
     /// The one trainer for `model`: Adam at `learningRate`.
     public func makeTrainer(model: IndependentPixels) -> Trainer<ImageBatch> {
         Trainer(model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: learningRate),
-                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed))
+                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed, precision: trainingPrecision))
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// What a run of an ``ExactLikelihoodImageModel`` records in config.json and the command line
 /// reads: the data and pixel handling, the image size, the output distribution and the
 /// optimization. The PixelCNN's and the independent-pixels baseline's configurations adopt it.
-public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, CheckedConfiguration {
+public protocol ExactLikelihoodConfiguration: Codable, Equatable, Sendable, CheckedConfiguration, RecordsTrainingPrecision {
     associatedtype Model: ExactLikelihoodImageModel
 
     var model: ModelFamily { get }

@@ -46,6 +46,8 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
     public var epochs = 1
     public var seed: UInt64 = 1
     public var threads = 2
+    /// The GEMM precision of the training steps; nil (fp32) in runs written before it was recorded.
+    public var precision: GEMMPrecision?
 
     public init() {}
 
@@ -80,6 +82,6 @@ public struct PixelCNNConfiguration: ExactLikelihoodConfiguration {
 
     /// The one trainer for `model` (made by ``makeModel()``), with Adam as the reference trains.
     public func makeTrainer(model: PixelCNN) -> Trainer<ImageBatch> {
-        Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model.rawValue, seed: seed))
+        Trainer(model: model, optimizer: makeOptimizer(for: model), settings: TrainerSettings(modelName: self.model.rawValue, seed: seed, precision: trainingPrecision))
     }
 }

@@ -45,6 +45,8 @@ public struct PixelRNNConfiguration: ExactLikelihoodConfiguration {
     public var epochs = 1
     public var seed: UInt64 = 1
     public var threads = 2
+    /// The GEMM precision of the training steps; nil (fp32) in runs written before it was recorded.
+    public var precision: GEMMPrecision?
 
     public init() {}
 
@@ -74,7 +76,7 @@ public struct PixelRNNConfiguration: ExactLikelihoodConfiguration {
     /// The one trainer for `model` (made by ``makeModel()``), with Adam as the reference trains.
     public func makeTrainer(model: PixelRNN) -> Trainer<ImageBatch> {
         Trainer(model: model, optimizer: Adam(parameters: model.namedParameters, learningRate: learningRate),
-                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed))
+                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed, precision: trainingPrecision))
     }
 }
 

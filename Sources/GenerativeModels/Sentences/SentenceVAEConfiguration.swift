@@ -15,7 +15,7 @@ import TensorCore
 /// with more KL (1.97 nats against 1.72) and all 32 units active instead of 20: word dropout
 /// weakens the decoder for good, while free bits only keep the encoder from being pushed to say
 /// nothing.
-public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
+public struct SentenceVAEConfiguration: Codable, Equatable, Sendable, RecordsTrainingPrecision {
     /// The sentence VAE, or the RNN language model: the decoder alone with no latent code.
     public var model = ModelFamily.sentenceVAE
     /// "fortunes" (Debian's fortunes package, the reference splits) or a text file.
@@ -59,6 +59,8 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     public var epochs = 3
     public var seed: UInt64 = 1
     public var threads = 2
+    /// The GEMM precision of the training steps; nil (fp32) in runs written before it was recorded.
+    public var precision: GEMMPrecision?
     /// KL per validation sentence (nats) below which an epoch counts towards a collapse warning.
     public var collapseThreshold: Double = 0.05
 
@@ -104,7 +106,7 @@ public struct SentenceVAEConfiguration: Codable, Equatable, Sendable {
     /// and free bits, and gradient clipping.
     public func makeTrainer(model: SentenceVAE) -> Trainer<SentenceBatch> {
         Trainer(model: model, optimizer: makeOptimizer(for: model),
-                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed,
+                settings: TrainerSettings(modelName: self.model.rawValue, seed: seed, precision: trainingPrecision,
                                           objective: TrainingObjective(kl: KLTerm(schedule: beta, freeBits: freeBits)),
                                           clipNorm: clipNorm))
     }

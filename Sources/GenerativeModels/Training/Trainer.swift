@@ -78,15 +78,19 @@ public final class Trainer<Batch> {
                 return false
             }
             let start = Date()
-            if dataParallel != nil {
-                stepDataParallel(on: batches[batchesDone], of: trainingData, started: start)
-            } else {
-                let batch = trainingData.batch(batches[batchesDone], using: &data)
-                let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
-                let gradients = loss.total.backward()
-                optimizer.step(gradients, scale: clippingScale(gradients))
-                running.add(loss, examples: batches[batchesDone].count, counts: trainingData.counts(of: batch),
-                            seconds: Date().timeIntervalSince(start))
+            // Only the step runs in the run's precision: `progress` and the caller's evaluations
+            // between epochs keep FP32.
+            GEMMPrecision.with(settings.precision) {
+                if dataParallel != nil {
+                    stepDataParallel(on: batches[batchesDone], of: trainingData, started: start)
+                } else {
+                    let batch = trainingData.batch(batches[batchesDone], using: &data)
+                    let loss = model.trainingLoss(on: batch, objective: settings.objective, step: optimizer.stepCount, using: &noise)
+                    let gradients = loss.total.backward()
+                    optimizer.step(gradients, scale: clippingScale(gradients))
+                    running.add(loss, examples: batches[batchesDone].count, counts: trainingData.counts(of: batch),
+                                seconds: Date().timeIntervalSince(start))
+                }
             }
             batchesDone += 1
             if comparesReplicasEveryStep && dataParallel != nil && !replicasAgree() {
@@ -151,10 +155,15 @@ public struct TrainerSettings: Sendable {
     public var objective: TrainingObjective
     /// The bound on the gradients' global norm; 0 for none.
     public var clipNorm: Float
+    /// The number format of the GEMMs of every training step (loss, backward, optimizer step).
+    /// Whatever runs between steps, such as evaluation, keeps the process's precision: FP32.
+    public var precision: GEMMPrecision
 
-    public init(modelName: String, seed: UInt64, objective: TrainingObjective = TrainingObjective(), clipNorm: Float = 0) {
+    public init(modelName: String, seed: UInt64, precision: GEMMPrecision = .float32, objective: TrainingObjective = TrainingObjective(),
+                clipNorm: Float = 0) {
         self.modelName = modelName
         self.seed = seed
+        self.precision = precision
         self.objective = objective
         self.clipNorm = clipNorm
     }

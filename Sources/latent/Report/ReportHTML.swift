@@ -112,9 +112,9 @@ enum ReportHTML {
         run.notes.map { #"<p class="note missing">\#(escaped($0))</p>"# }.joined(separator: "\n")
     }
 
-    /// How far a run has trained: "3 of 10 epochs in metrics.jsonl".
+    /// How far a run has trained, and in which precision: "3 of 10 epochs in metrics.jsonl, trained in fp32".
     static func progress(_ run: RunMaterial) -> String {
         let planned = run.plannedEpochs.map { " of \($0)" } ?? ""
-        return "\(run.history.lastEpoch)\(planned) epochs in metrics.jsonl"
+        return "\(run.history.lastEpoch)\(planned) epochs in metrics.jsonl, trained in \(run.precision)"
     }
 }

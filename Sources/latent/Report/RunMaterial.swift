@@ -1,5 +1,6 @@
 import Foundation
 import GenerativeModels
+import TensorCore
 
 /// Everything a report shows of one run, read from its folder: config.json, metrics.jsonl,
 /// eval.json, and what the run's model contributes (``ReportContributor``). What is missing
@@ -14,6 +15,9 @@ struct RunMaterial {
     let configurationText: String
     /// The epoch count config.json asks for.
     let plannedEpochs: Int?
+    /// The GEMM precision the run trains in, as config.json spells it: "fp32" for runs that
+    /// predate the record.
+    let precision: String
     let trainCommand: String?
     let history: RunHistory
     /// eval.json, when `latent eval` has written one.
@@ -34,6 +38,7 @@ struct RunMaterial {
         configurationText = (try? String(contentsOf: folder.configuration, encoding: .utf8)) ?? ""
         let configuration = (try? JSONSerialization.jsonObject(with: Data(configurationText.utf8))) as? [String: Any]
         plannedEpochs = configuration?["epochs"] as? Int
+        precision = configuration?["precision"] as? String ?? GEMMPrecision.float32.rawValue
         self.trainCommand = trainCommand
         history = RunHistory(metricsAt: folder.metrics)
         var notes: [String] = []

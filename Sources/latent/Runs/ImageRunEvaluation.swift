@@ -12,7 +12,7 @@ extension LoadedRun: EvaluableRun {
             "model": configuration.model.rawValue, "architecture": configuration.architecture.rawValue, "conditional": configuration.conditional,
             "examples": images.count, "latent_dimensions": model.latentDimension, "pixels": configuration.pixels.name,
             "likelihood": configuration.likelihood.rawValue, "channels": configuration.channelCount, "seed": request.seed, "units": "nats per example",
-            "mean_squared_error": meanSquaredError(model, images),
+            "mean_squared_error": meanSquaredError(model, images), "precision": configuration.trainingPrecision.rawValue,
         ]
         if let vae = model as? VAE {
             report.merge(evaluate(vae, images, discrete: configuration.isDiscrete, importanceSamples: importanceSamples, seed: request.seed)) { $1 }
@@ -75,6 +75,7 @@ extension LoadedRun: EvaluableRun {
     func printTable(_ report: [String: Any], discrete: Bool, latent: Int, importanceSamples: Int) {
         func figure(_ key: String) -> String { (report[key] as? Double).map { String(format: "%.3f", $0) } ?? "—" }
         print("test images        \(report["examples"] ?? 0) (\(configuration.pixels.summary), \(configuration.likelihood) likelihood)")
+        print("trained in         \(configuration.trainingPrecision.rawValue) (the evaluation runs in fp32)")
         if let elbo = report["elbo"] as? Double {
             print("−ELBO              \(String(format: "%.3f", -elbo)) nats per image")
             print("  reconstruction   \(figure("reconstruction"))")

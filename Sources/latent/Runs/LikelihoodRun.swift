@@ -39,7 +39,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
             "model": family.rawValue, "log_likelihood": -nll, "nll": nll, "exact": true,
             "bits_per_dim": bitsPerDimension(logLikelihood: -nll, dataDimension: images.dimension),
             "examples": perImage.count, "pixels": configuration.pixels.name, "likelihood": configuration.output.rawValue,
-            "units": "nats per image", "seconds": Date().timeIntervalSince(started),
+            "units": "nats per image", "seconds": Date().timeIntervalSince(started), "precision": configuration.trainingPrecision.rawValue,
         ]
         try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
             .write(to: folder.url.appendingPathComponent("eval.json"), options: .atomic)
@@ -48,6 +48,7 @@ struct LikelihoodRun<Configuration: ExactLikelihoodConfiguration>: EvaluableRun,
             return
         }
         print("test images        \(perImage.count) (\(configuration.pixels.summary))")
+        print("trained in         \(configuration.trainingPrecision.rawValue) (the evaluation runs in fp32)")
         print("−log p(x)          \(String(format: "%.3f", nll)) nats per image (exact)")
         print("bits/dim           \(String(format: "%.4f", report["bits_per_dim"] as! Double))")
     }

@@ -37,7 +37,7 @@ extension SentenceRun: EvaluableRun {
             "latent_dimensions": model.latentDimension,
             "mutual_information": evaluation.mutualInformation.map { $0 as Any } ?? NSNull(),
             "kl_per_dimension": evaluation.klPerDimension.map { $0 as Any } ?? NSNull(),
-            "vocabulary": vocabulary.count, "keep_rate": configuration.keepRate,
+            "vocabulary": vocabulary.count, "keep_rate": configuration.keepRate, "precision": configuration.trainingPrecision.rawValue,
         ]
         let encoded = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted])
         try encoded.write(to: files.folder.url.appendingPathComponent("eval.json"), options: .atomic)
@@ -47,6 +47,7 @@ extension SentenceRun: EvaluableRun {
         }
         func figure(_ key: String, _ digits: Int = 3) -> String { (report[key] as? Double).map { String(format: "%.\(digits)f", $0) } ?? "—" }
         print("\(splitName) sentences     \(sentences.count) (\(evaluation.tokens) tokens with <eos>)")
+        print("trained in         \(configuration.trainingPrecision.rawValue) (the evaluation runs in fp32)")
         print("−ELBO (NLL)        \(String(format: "%.3f", evaluation.nll)) nats per sentence")
         print("  reconstruction   \(figure("reconstruction"))")
         print("  KL               \(figure("kl"))")

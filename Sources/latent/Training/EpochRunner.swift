@@ -1,5 +1,6 @@
 import Foundation
 import GenerativeModels
+import TensorCore
 
 /// The epoch loop of every training command: a progress bar over each epoch's batches, the
 /// family's report after each epoch (``EpochReport``), and an atomic checkpoint after every epoch.
@@ -19,6 +20,8 @@ struct EpochRunner<Batch> {
     func run(report: some EpochReport) throws {
         var report = report
         TrainingLog.write(report.opening)
+        // Said once: emulated bf16 is no faster than FP32, which a user should not have to guess.
+        if training.settings.precision == .bfloat16 { TrainingLog.write(GEMMPrecision.bfloat16Execution) }
         Interruption.install()
         // Every process drew its weights from the same seed, or read the same checkpoint.
         guard training.replicasAgree() else {

@@ -31,7 +31,7 @@ struct ImageModelReport: EpochReport {
         "training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
             + "(\(trainingData.images.count) images, \(configuration.pixels.summary)), \(configuration.likelihood) likelihood, "
             + "β \(configuration.beta.summary), \(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
-            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName)"
+            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName), \(training.settings.precision.rawValue) GEMMs"
     }
 
     var closing: String { "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/" }

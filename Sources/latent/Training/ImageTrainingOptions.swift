@@ -124,6 +124,7 @@ struct ImageTrainingOptions: ParsableArguments {
         configuration.epochs = run.epochs ?? base.epochs
         configuration.seed = run.seed
         configuration.threads = run.newRunThreads
+        configuration.precision = run.newRunPrecision
         return configuration
     }
 

@@ -31,9 +31,9 @@ struct LikelihoodModelTrainer<Configuration: ExactLikelihoodConfiguration> {
         var configuration: Configuration
         if control.resume {
             configuration = try folder.readConfiguration(Configuration.self)
-            var (epochs, threads) = (configuration.epochs, configuration.threads)   // protocol properties: one access at a time
-            control.resumed(epochs: &epochs, threads: &threads)
-            (configuration.epochs, configuration.threads) = (epochs, threads)
+            var (epochs, threads, precision) = (configuration.epochs, configuration.threads, configuration.precision)   // protocol properties: one access at a time
+            try control.resumed(epochs: &epochs, threads: &threads, precision: &precision)
+            (configuration.epochs, configuration.threads, configuration.precision) = (epochs, threads, precision)
         } else {
             try control.checkNewRunFolder(folder)
             configuration = try makeConfiguration(1)

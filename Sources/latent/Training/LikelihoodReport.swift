@@ -24,7 +24,7 @@ struct LikelihoodReport<Configuration: ExactLikelihoodConfiguration>: EpochRepor
     var opening: String {
         "training \(configuration.summary) with \(model.parameterCount) parameters on \(configuration.data) "
             + "(\(trainingData.images.count) images, \(configuration.pixels.summary)), "
-            + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads"
+            + "Adam \(configuration.learningRate), batch \(configuration.batchSize), \(ComputeThreads.count) threads, \(training.settings.precision.rawValue) GEMMs"
     }
 
     var closing: String { "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/" }

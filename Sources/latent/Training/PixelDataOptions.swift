@@ -43,7 +43,7 @@ struct PixelDataOptions: ParsableArguments {
         configuration.output = outputKind
     }
 
-    /// Writes the optimization flags and the run's epochs, seed and threads into `configuration`,
+    /// Writes the optimization flags and the run's epochs, seed, threads and precision into `configuration`,
     /// each checked.
     static func applyOptimization(learningRate: Float, batchSize: Int, control: RunControlOptions,
                                   to configuration: inout some ExactLikelihoodConfiguration) throws {
@@ -54,5 +54,6 @@ struct PixelDataOptions: ParsableArguments {
         configuration.epochs = control.epochs ?? 1
         configuration.seed = control.seed
         configuration.threads = control.newRunThreads
+        configuration.precision = control.newRunPrecision
     }
 }

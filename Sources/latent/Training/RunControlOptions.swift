@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenerativeModels
+import TensorCore
 
 /// The flags every `latent train` command takes to start or continue a run folder, and the checks
 /// that go with them.
@@ -8,6 +9,8 @@ struct RunControlOptions: ParsableArguments {
     @Option(help: "Epochs in total (default: the model's; with --resume: the new total).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for GEMMs and elementwise loops (default 2; with --resume, the run's).") var threads: Int?
+    @Option(help: "Number format of the training steps' GEMMs; bf16 rounds their operands and sums in FP32, evaluation stays FP32 (default fp32; with --resume, the run's).")
+    var precision: GEMMPrecision?
     @Option(help: "Run folder to create.") var out: String
     @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
 
@@ -19,8 +22,20 @@ struct RunControlOptions: ParsableArguments {
     /// The thread count of a new run.
     var newRunThreads: Int { threads ?? 2 }
 
-    /// A resumed run's epoch and thread counts, with --epochs and --threads applied.
-    func resumed(epochs: inout Int, threads: inout Int) {
+    /// The GEMM precision of a new run's training steps.
+    var newRunPrecision: GEMMPrecision { precision ?? .float32 }
+
+    /// A resumed run's epoch and thread counts, with --epochs and --threads applied, and its
+    /// precision, recorded from now on even for a run written before it was (those trained in fp32).
+    /// - Throws: when --precision differs from the run's: a run trains in one precision throughout,
+    ///   so that resuming it gives what one uninterrupted training gives.
+    func resumed(epochs: inout Int, threads: inout Int, precision: inout GEMMPrecision?) throws {
+        let recorded = precision ?? .float32
+        if let asked = self.precision, asked != recorded {
+            throw CommandError("--precision \(asked.rawValue) does not match the run in \(out), which trains in \(recorded.rawValue); "
+                + "resume it without --precision, or start a new run.")
+        }
+        precision = recorded
         if let newEpochs = self.epochs { epochs = newEpochs }
         if let newThreads = self.threads { threads = newThreads }
     }
@@ -96,3 +111,6 @@ struct RunControlOptions: ParsableArguments {
         }
     }
 }
+
+/// `--precision fp32` or `--precision bf16`, spelled as config.json spells it.
+extension GEMMPrecision: ExpressibleByArgument {}

@@ -75,7 +75,7 @@ struct ImageModelTrainer {
         let control = options.run
         var configuration = try control.resume ? folder.readConfiguration() : options.configuration(from: base)
         if control.resume {
-            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
+            try control.resumed(epochs: &configuration.epochs, threads: &configuration.threads, precision: &configuration.precision)
             guard configuration.model == base.model, configuration.conditional == base.conditional,
                   base.model == .autoencoder || configuration.architecture == base.architecture else {
                 throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(ModelRegistry.trainCommand(configuration)).")

@@ -85,6 +85,7 @@ struct SentenceTrainingOptions: ParsableArguments {
         configuration.epochs = run.epochs ?? 3
         configuration.seed = run.seed
         configuration.threads = run.newRunThreads
+        configuration.precision = run.newRunPrecision
         return configuration
     }
 }
@@ -132,7 +133,7 @@ struct SentenceModelTrainer {
             let run = try SentenceRunFiles(folder)
             configuration = run.configuration
             vocabulary = run.vocabulary
-            control.resumed(epochs: &configuration.epochs, threads: &configuration.threads)
+            try control.resumed(epochs: &configuration.epochs, threads: &configuration.threads, precision: &configuration.precision)
             guard configuration.model == model else {
                 throw CommandError("Run folder \(control.out) holds a \(configuration.summary); resume it with latent train \(ModelRegistry.trainCommand(configuration)).")
             }
