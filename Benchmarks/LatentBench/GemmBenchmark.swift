@@ -37,52 +37,66 @@ enum GemmBenchmark {
         print("\n## GEMM (GFLOP/s, median of \(repeats)): engine on \(GEMMBackend.summary), \(ComputeThreads.count) threads")
         print("oneDNN whole: one matmul primitive for the whole product on \(ComputeThreads.count) OpenMP threads; "
               + "OpenBLAS: cblas_sgemm on \(ComputeThreads.count) of its threads")
+        let products = mlpProducts + lstmProducts
+        // One library at a time over all products, the engine first: OpenMP's and OpenBLAS's idle
+        // threads spin for a while after each call (OpenBLAS's for a good part of a second) and
+        // take a core from whatever runs next; alternating them product by product halved the
+        // engine's measured rate.
+        var generator = RandomGenerator(seed: 1)
+        let operands = products.map { product in
+            (Tensor.normal(product.transposeA ? [product.k, product.m] : [product.m, product.k], using: &generator),
+             Tensor.normal(product.transposeB ? [product.n, product.k] : [product.k, product.n], using: &generator))
+        }
+        let engine = zip(products, operands).map { product, operands in
+            Timing.median(repeats: repeats) {
+                _ = operands.0.matmul(operands.1, transposeSelf: product.transposeA, transposeOther: product.transposeB)
+            }
+        }
+        let threads = Int32(ComputeThreads.count)
+        omp_set_num_threads(threads)
+        let whole = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: true) }
+        omp_set_num_threads(1)
+        openblas_set_num_threads(threads)
+        let openBLAS = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: false) }
+        openblas_set_num_threads(1)
+
         let widths = [20, 14, 12, 10, 10, 14]
         printRow(["product", "m×n×k", "oneDNN whole", "OpenBLAS", "engine", "engine/oneDNN"], widths: widths)
-        var totals = [0.0, 0.0, 0.0]
-        var generator = RandomGenerator(seed: 1)
-        for (set, products) in [("MLP VAE step", mlpProducts), ("sentence LSTM", lstmProducts)] {
-            totals = [0, 0, 0]
-            for product in products {
-                let times = time(product, repeats: repeats, using: &generator)
-                for index in totals.indices { totals[index] += times[index] }
-                printRow([product.name, "\(product.m)×\(product.n)×\(product.k)"] + times.map { format(product.flops / $0 / 1e9, 1) }
-                         + [format(times[0] / times[2], 3)], widths: widths)
+        for (set, range) in [("MLP VAE step", 0..<mlpProducts.count), ("sentence LSTM", mlpProducts.count..<products.count)] {
+            for index in range {
+                let product = products[index]
+                printRow([product.name, "\(product.m)×\(product.n)×\(product.k)"]
+                         + [whole[index], openBLAS[index], engine[index]].map { format(product.flops / $0 / 1e9, 1) }
+                         + [format(whole[index] / engine[index], 3)], widths: widths)
             }
-            let flops = products.reduce(0.0) { $0 + $1.flops }
+            let flops = range.reduce(0.0) { $0 + products[$1].flops }
+            let totals = [whole, openBLAS, engine].map { times in range.reduce(0.0) { $0 + times[$1] } }
             printRow(["all of \(set)", ""] + totals.map { format(flops / $0 / 1e9, 1) } + [format(totals[0] / totals[2], 3)],
                      widths: widths)
         }
     }
 
-    /// Seconds per product: oneDNN whole, OpenBLAS, engine.
-    private static func time(_ product: Product, repeats: Int, using generator: inout RandomGenerator) -> [Double] {
-        let a = Tensor.normal(product.transposeA ? [product.k, product.m] : [product.m, product.k], using: &generator)
-        let b = Tensor.normal(product.transposeB ? [product.n, product.k] : [product.k, product.n], using: &generator)
+    /// Seconds for one product called directly: oneDNN's matmul on the whole product, or cblas_sgemm.
+    private static func time(_ product: Product, _ operands: (Tensor, Tensor), repeats: Int, oneDNN: Bool) -> Double {
         var c = [Float](repeating: 0, count: product.m * product.n)
         let (lda, ldb) = (product.transposeA ? product.m : product.k, product.transposeB ? product.k : product.n)
-        return a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    let oneDNN = OneDNNWhole(product, lda: lda, ldb: ldb, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                    // OpenMP and OpenBLAS threads only for their own timings: the engine runs both on one thread.
-                    omp_set_num_threads(Int32(ComputeThreads.count))
-                    let oneDNNTime = Timing.median(repeats: repeats) { oneDNN.run() }
-                    omp_set_num_threads(1)
-                    openblas_set_num_threads(Int32(ComputeThreads.count))
-                    let openBLASTime = Timing.median(repeats: repeats) {
+        return operands.0.withUnsafeBufferPointer { aBuffer in
+            operands.1.withUnsafeBufferPointer { bBuffer in
+                c.withUnsafeMutableBufferPointer { cBuffer in
+                    let (a, b, c) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
+                    if oneDNN {
+                        let whole = OneDNNWhole(product, lda: lda, ldb: ldb, a: a, b: b, c: c)
+                        return Timing.median(repeats: repeats) { whole.run() }
+                    }
+                    return Timing.median(repeats: repeats) {
                         cblas_sgemm(CblasRowMajor, product.transposeA ? CblasTrans : CblasNoTrans,
                                     product.transposeB ? CblasTrans : CblasNoTrans,
-                                    Int32(product.m), Int32(product.n), Int32(product.k), 1, a.baseAddress, Int32(lda),
-                                    b.baseAddress, Int32(ldb), 0, c.baseAddress, Int32(product.n))
+                                    Int32(product.m), Int32(product.n), Int32(product.k), 1, a, Int32(lda),
+                                    b, Int32(ldb), 0, c, Int32(product.n))
                     }
-                    openblas_set_num_threads(1)
-                    return [oneDNNTime, openBLASTime]
                 }
             }
-        } + [Timing.median(repeats: repeats) {
-            _ = a.matmul(b, transposeSelf: product.transposeA, transposeOther: product.transposeB)
-        }]
+        }
     }
 
     /// One oneDNN matmul primitive for a whole product, with its memory objects bound to buffers.
