@@ -54,7 +54,7 @@ let package = Package(
 
         // Libraries, lowest layer first. Nothing below reaches up.
         .target(name: "TensorCore", dependencies: ["CDNNL", "CBLAS", "CKernels"]),
-        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "NN", dependencies: ["TensorCore", "CKernels"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NN", "Datasets"]),
         .target(name: "Rendering", dependencies: ["TensorCore", "CZlib"]),

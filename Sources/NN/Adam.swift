@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TensorCore
 
@@ -38,51 +39,17 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let stepSize = learningRate / Float(1 - Foundation.pow(Double(beta1), t))
         let correction2 = Float(Foundation.sqrt(1 - Foundation.pow(Double(beta2), t)))
-        // Constants as vectors: Swift's mixed scalar–vector SIMD operators compile lane by lane.
-        let b1 = SIMD8<Float>(repeating: beta1), b2 = SIMD8<Float>(repeating: beta2)
-        let oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2
-        let l2 = SIMD8<Float>(repeating: decoupledWeightDecay ? 0 : weightDecay)
-        let shrink = SIMD8<Float>(repeating: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1)
-        let stepSizes = SIMD8<Float>(repeating: stepSize), correction = SIMD8<Float>(repeating: 1 / correction2)
-        let eps = SIMD8<Float>(repeating: epsilon), tiny = SIMD8<Float>(repeating: 1e-30)
-        let gradientScale = SIMD8<Float>(repeating: scale)
-        /// The update of eight consecutive parameters, with their gradients and moments.
-        @inline(__always)
-        func updateEight(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                         _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
-            let parameter = SIMD8<Float>.load(p)
-            let gradient = SIMD8<Float>.load(g) * gradientScale + l2 * parameter
-            var mean = b1 * SIMD8<Float>.load(m) + oneMinusB1 * gradient
-            var square = b2 * SIMD8<Float>.load(v) + oneMinusB2 * gradient * gradient
-            // A parameter whose gradient stays zero (a dead ReLU unit) has moments that decay
-            // geometrically into the subnormal range, where every operation on them costs
-            // ~100 cycles: that tripled epoch times by the tenth epoch. Below 1e-30 they cannot
-            // change an update by more than lr·1e-22, so they are set to zero.
-            mean.replace(with: 0, where: (mean .< tiny) .& (mean .> -tiny))
-            square.replace(with: 0, where: square .< tiny)
-            let updated = parameter * shrink - stepSizes * mean / (FastMath.squareRoot(square) * correction + eps)
-            updated.store(p)
-            mean.store(m)
-            square.store(v)
-        }
+        let constants = latent_adam_constants(
+            beta1: beta1, beta2: beta2, one_minus_beta1: 1 - beta1, one_minus_beta2: 1 - beta2,
+            gradient_scale: scale, l2: decoupledWeightDecay ? 0 : weightDecay,
+            shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1,
+            step_size: stepSize, correction: 1 / correction2, epsilon: epsilon)
         slots.forEachUpdate(gradients) { p, g, slots, range in
-            // Eight lanes at a time by hand: this loop touches every parameter each step, and the
-            // compiler does not vectorize the scalar form across four possibly aliasing buffers.
-            let m = slots[0], v = slots[1]
-            var start = range.lowerBound
-            while start + 8 <= range.upperBound {
-                updateEight(p + start, g + start, m + start, v + start)
-                start += 8
-            }
-            let tail = range.upperBound - start
-            guard tail > 0 else { return }
-            // The last few elements go through the same update in a zero-padded scratch block.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { scratch in
-                let block = scratch.baseAddress!
-                block.initialize(repeating: 0, count: 32)
-                for (offset, source) in [p, g, m, v].enumerated() { (block + 8 * offset).update(from: source + start, count: tail) }
-                updateEight(block, block + 8, block + 16, block + 24)
-                for (offset, destination) in [(0, p), (2, m), (3, v)] { (destination + start).update(from: block + 8 * offset, count: tail) }
+            // One pass over the four buffers at the CPU's vector width (CKernels: the portable
+            // build's Swift vectorizes to SSE only, and this loop touches every parameter each step).
+            let start = range.lowerBound
+            withUnsafePointer(to: constants) { constants in
+                latent_adam_update(p + start, g + start, slots[0] + start, slots[1] + start, range.count, constants)
             }
         }
     }
@@ -92,19 +59,5 @@ public final class Adam: Optimizer {
     public func loadState(_ tensors: [String: Tensor], stepCount: Int, source: String) throws {
         try slots.load(tensors, source: source)
         self.stepCount = stepCount
-    }
-}
-
-extension SIMD8<Float> {
-    /// Eight values at `pointer`.
-    @inline(__always)
-    static func load(_ pointer: UnsafeMutablePointer<Float>) -> Self {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
-    }
-
-    /// Writes the eight values to `pointer`.
-    @inline(__always)
-    func store(_ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
     }
 }

@@ -25,18 +25,19 @@ public enum GEMMPrecision: String, Sendable, CaseIterable, Codable {
         return try body()
     }
 
-    /// Whether this CPU multiplies bf16 operands in hardware (AVX512_BF16 or AMX-BF16). Without
-    /// it, ``bfloat16`` GEMMs are emulated: operands rounded to bf16, then an FP32 GEMM. The
-    /// numbers are those of hardware bf16 up to summation order; the speed is FP32's or below.
-    public static var hasNativeBFloat16: Bool {
+    /// Whether this CPU has bf16 dot-product instructions (AVX512_BF16 or AMX-BF16).
+    public static var cpuHasBFloat16Instructions: Bool {
         CPUInfo.flags.contains("avx512_bf16") || CPUInfo.flags.contains("amx_bf16")
     }
 
-    /// How this process runs bf16 GEMMs, for logs and reports.
+    /// How this process runs bf16 GEMMs, for logs and reports. They are emulated on every CPU
+    /// for now: operands rounded to bf16, then an FP32 GEMM. The numbers are those of hardware
+    /// bf16 up to the order of the sum; the speed is FP32's or a little below.
     public static var bfloat16Execution: String {
-        hasNativeBFloat16
-            ? "bf16 GEMMs in hardware (\(CPUInfo.flags.contains("amx_bf16") ? "AMX-BF16" : "AVX512_BF16"))"
-            : "bf16 GEMMs emulated: this CPU has no bf16 instructions (AVX512_BF16 or AMX-BF16), so operands are rounded to bf16 and multiplied in FP32, at FP32 speed or below"
+        let reason = cpuHasBFloat16Instructions
+            ? "this CPU has \(CPUInfo.flags.contains("amx_bf16") ? "AMX-BF16" : "AVX512_BF16"), which this version does not use yet"
+            : "this CPU has no bf16 instructions (AVX512_BF16 or AMX-BF16)"
+        return "bf16 GEMMs emulated (\(reason)): operands are rounded to bf16 and multiplied in FP32, at FP32 speed or below"
     }
 }
 
