@@ -38,9 +38,16 @@ final class RunFolderSafetyTests: SmallDataTestCase {
         kill(training.processIdentifier, SIGKILL)
         training.waitUntilExit()
         XCTAssertEqual(training.terminationReason, .uncaughtSignal)
-        let finished = try CLIHarness.run(["train", "vae", "--out", run.path, "--resume", "--epochs", "1"])
+        // How far the killed run got depends on the machine's speed: the resumed one trains one
+        // epoch more.
+        // (No metrics yet, or a last line cut short by the kill, count as what they are.)
+        let lines = (try? String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8))?.split(separator: "\n") ?? []
+        let epochsBeforeKill = lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))).flatMap { ($0 as? [String: Any])?["epoch"] as? Int }
+        }.max() ?? 0
+        let finished = try CLIHarness.run(["train", "vae", "--out", run.path, "--resume", "--epochs", "\(epochsBeforeKill + 1)"])
         XCTAssertEqual(finished.status, 0, finished.errors)
-        XCTAssertEqual(try CLIHarness.metrics(in: run).compactMap { $0["epoch"] as? Int }.max(), 1)
+        XCTAssertEqual(try CLIHarness.metrics(in: run).compactMap { $0["epoch"] as? Int }.max(), epochsBeforeKill + 1)
     }
 
     /// A folder whose training stopped before its first checkpoint is started afresh by a new

@@ -23,6 +23,9 @@ enum OneDNNMatmul {
     nonisolated(unsafe) static let engine: dnnl_engine_t? = {
         var engine: dnnl_engine_t?
         guard dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success else { return nil }
+        // Each thread keeps its own primitives by shape (``ThreadContext``); oneDNN's global cache
+        // would keep a second reference to every one of them, and their memory with it.
+        _ = dnnl_set_primitive_cache_capacity(0)
         return engine
     }()
 
@@ -62,13 +65,25 @@ enum OneDNNMatmul {
     /// Returns false when oneDNN refused the shape (the caller then computes it another way).
     static func multiply(_ key: Key, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) -> Bool {
         guard let context = ThreadContext.current, let product = context.product(for: key) else { return false }
-        return product.run(a: a, b: b, c: c, stream: context.stream)
+        return product.run(a: a, b: b, c: c, scratch: context.scratch(bytes: product.scratchpadBytes), stream: context.stream)
     }
 
-    /// One primitive with its three memory objects, re-pointed at new buffers on each run.
+    /// One primitive with its memory objects, re-pointed at new buffers on each run.
     final class Product {
         let primitive: dnnl_primitive_t
         let source: dnnl_memory_t, weights: dnnl_memory_t, destination: dnnl_memory_t
+        /// The primitive's scratch memory (packing and accumulation buffers), pointed at the
+        /// thread's one scratch buffer on each run; nil when it needs none.
+        let scratchpad: dnnl_memory_t?
+        /// Bytes of scratch memory the primitive needs.
+        let scratchpadBytes: Int
+        /// What the primitive is charged against its thread's ``ThreadContext/budget``: 24 KB and
+        /// the size of C. A proxy, not a measurement: oneDNN 2.6's matmul on AVX2 ("gemm:jit")
+        /// holds about 22 KiB before its first run and, after it, an amount that grows with the
+        /// product (averaged over m = 32 … 3,200 and k = 256: 351 KiB for n = 1,723, 2.2 MiB for
+        /// n = 13,784; Benchmarks/floors/onednn_matmul_memory.c). Charged this way, the sentence
+        /// VAE's peak stays within 12 MiB of OpenBLAS's and PixelRNN's small products stay cached.
+        let estimatedBytes: Int
 
         init?(_ key: Key, engine: dnnl_engine_t) {
             // Transposes become strides: stored row-major A is m×k, or k×m read column by column.
@@ -89,17 +104,23 @@ enum OneDNNMatmul {
                   let primitiveDescriptor else { return nil }
             defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
             var primitive: dnnl_primitive_t?
-            var source: dnnl_memory_t?, weights: dnnl_memory_t?, destination: dnnl_memory_t?
+            var source: dnnl_memory_t?, weights: dnnl_memory_t?, destination: dnnl_memory_t?, scratchpad: dnnl_memory_t?
+            let scratchpadDescriptor = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0)
+            let scratchpadBytes = scratchpadDescriptor.map { dnnl_memory_desc_get_size($0) } ?? 0
             // DNNL_MEMORY_NONE: the handles are set before every run.
             guard dnnl_primitive_create(&primitive, primitiveDescriptor) == dnnl_success, let primitive else { return nil }
             guard dnnl_memory_create(&source, &aDescriptor, engine, nil) == dnnl_success, let source,
                   dnnl_memory_create(&weights, &bDescriptor, engine, nil) == dnnl_success, let weights,
-                  dnnl_memory_create(&destination, &cDescriptor, engine, nil) == dnnl_success, let destination
+                  dnnl_memory_create(&destination, &cDescriptor, engine, nil) == dnnl_success, let destination,
+                  scratchpadBytes == 0 || dnnl_memory_create(&scratchpad, scratchpadDescriptor, engine, nil) == dnnl_success
             else {
                 dnnl_primitive_destroy(primitive)
+                for memory in [source, weights, destination, scratchpad] { if let memory { dnnl_memory_destroy(memory) } }
                 return nil
             }
             (self.primitive, self.source, self.weights, self.destination) = (primitive, source, weights, destination)
+            (self.scratchpad, self.scratchpadBytes) = (scratchpad, scratchpadBytes)
+            estimatedBytes = 24 << 10 + 4 * key.m * key.n
         }
 
         deinit {
@@ -107,13 +128,17 @@ enum OneDNNMatmul {
             dnnl_memory_destroy(source)
             dnnl_memory_destroy(weights)
             dnnl_memory_destroy(destination)
+            if let scratchpad { dnnl_memory_destroy(scratchpad) }
         }
 
         /// α as the output scale and β as a sum post-op: C = α·A·B + β·C.
         private static func attributes(alpha: Float, beta: Float) -> dnnl_primitive_attr_t? {
             var attributes: dnnl_primitive_attr_t?
             guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
-            var ok = true
+            // The caller lends scratch memory on each run. With oneDNN's own (library) scratchpad,
+            // every primitive kept its own buffers: the sentence models, whose shapes change with
+            // each batch's sentence length, peaked 385 MiB higher than on OpenBLAS.
+            var ok = dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user) == dnnl_success
             if alpha != 1 {
                 var scale = alpha
                 ok = ok && dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &scale) == dnnl_success
@@ -134,15 +159,21 @@ enum OneDNNMatmul {
             return attributes
         }
 
-        func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) -> Bool {
+        /// Runs the product with `scratch` (at least ``scratchpadBytes`` bytes) as its scratch memory.
+        func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                 scratch: UnsafeMutableRawPointer?, stream: dnnl_stream_t) -> Bool {
             guard dnnl_memory_set_data_handle(source, UnsafeMutableRawPointer(mutating: a)) == dnnl_success,
                   dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: b)) == dnnl_success,
                   dnnl_memory_set_data_handle(destination, UnsafeMutableRawPointer(c)) == dnnl_success else { return false }
-            let arguments = [
+            var arguments = [
                 dnnl_exec_arg_t(arg: DNNL_ARG_SRC_0, memory: source),
                 dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS_0, memory: weights),
                 dnnl_exec_arg_t(arg: DNNL_ARG_DST_0, memory: destination),
             ]
+            if let scratchpad {
+                guard dnnl_memory_set_data_handle(scratchpad, scratch) == dnnl_success else { return false }
+                arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad))
+            }
             return dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments) == dnnl_success
                 && dnnl_stream_wait(stream) == dnnl_success
         }
@@ -151,13 +182,19 @@ enum OneDNNMatmul {
     /// What one thread keeps: its stream and its primitives by shape.
     final class ThreadContext {
         let stream: dnnl_stream_t
-        private var products: [Key: Product] = [:]
+        /// Primitives by shape, each with the tick of its last use.
+        private var products: [Key: (product: Product, lastUse: Int)] = [:]
+        private var tick = 0
         /// Shapes oneDNN refused, so they are not tried again on every call.
         private var refused: Set<Key> = []
 
-        /// Primitives kept per thread before the oldest are dropped: the sentence models' shapes
-        /// change with every batch's sentence length, and each primitive holds its JIT code.
-        static let capacity = 512
+        /// Bytes of primitives kept per thread (by ``Product/estimatedBytes``); past it, the least
+        /// recently used ones are dropped. The sentence models bring new shapes with every batch's
+        /// sentence length: keeping 512 primitives per thread raised their peak by 280 MiB, while
+        /// the PixelRNN models reuse up to about 120 small ones per thread, which must stay cached
+        /// (the Diagonal BiLSTM's step took 1.5× as long when they were made again and again).
+        static let budget = 16 << 20
+        private var keptBytes = 0
 
         private init?(engine: dnnl_engine_t) {
             var stream: dnnl_stream_t?
@@ -168,17 +205,45 @@ enum OneDNNMatmul {
             omp_set_num_threads(1)
         }
 
-        deinit { dnnl_stream_destroy(stream) }
+        /// Scratch memory for whichever primitive runs: one buffer per thread, as large as the
+        /// largest scratchpad asked for so far.
+        private var scratchBuffer: UnsafeMutableRawPointer?
+        private var scratchCapacity = 0
+
+        deinit {
+            dnnl_stream_destroy(stream)
+            scratchBuffer?.deallocate()
+        }
+
+        /// The thread's scratch buffer, grown to at least `bytes` (64-byte aligned); nil for none.
+        func scratch(bytes: Int) -> UnsafeMutableRawPointer? {
+            guard bytes > 0 else { return nil }
+            if bytes > scratchCapacity {
+                scratchBuffer?.deallocate()
+                scratchBuffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                scratchCapacity = bytes
+            }
+            return scratchBuffer
+        }
 
         func product(for key: Key) -> Product? {
-            if let product = products[key] { return product }
+            tick += 1
+            if let cached = products[key] {
+                products[key]!.lastUse = tick
+                return cached.product
+            }
             guard !refused.contains(key), let engine = OneDNNMatmul.engine else { return nil }
             guard let product = Product(key, engine: engine) else {
                 refused.insert(key)
                 return nil
             }
-            if products.count >= Self.capacity { products.removeAll(keepingCapacity: true) }
-            products[key] = product
+            while keptBytes + product.estimatedBytes > Self.budget,
+                  let oldest = products.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                products[oldest.key] = nil
+                keptBytes -= oldest.value.product.estimatedBytes
+            }
+            products[key] = (product, tick)
+            keptBytes += product.estimatedBytes
             return product
         }
 
