@@ -64,12 +64,13 @@ enum OneDNNMatmul {
     /// C[0..<m, 0..<n] = α·op(A)·op(B) + β·C with the strides of `key`, on the calling thread.
     /// Returns false when oneDNN refused the shape (the caller then computes it another way).
     static func multiply(_ key: Key, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) -> Bool {
-        guard let context = ThreadContext.current, let product = context.product(for: key) else { return false }
+        guard let context = OneDNNThreadContext.current,
+              let product = context.primitive(for: key, make: { Product(key, engine: $0) }) else { return false }
         return product.run(a: a, b: b, c: c, scratch: context.scratch(bytes: product.scratchpadBytes), stream: context.stream)
     }
 
     /// One primitive with its memory objects, re-pointed at new buffers on each run.
-    final class Product {
+    final class Product: OneDNNKeptPrimitive {
         let primitive: dnnl_primitive_t
         let source: dnnl_memory_t, weights: dnnl_memory_t, destination: dnnl_memory_t
         /// The primitive's scratch memory (packing and accumulation buffers), pointed at the
@@ -77,7 +78,7 @@ enum OneDNNMatmul {
         let scratchpad: dnnl_memory_t?
         /// Bytes of scratch memory the primitive needs.
         let scratchpadBytes: Int
-        /// What the primitive is charged against its thread's ``ThreadContext/budget``: 24 KB and
+        /// What the primitive is charged against its thread's ``OneDNNThreadContext/budget``: 24 KB and
         /// the size of C. A proxy, not a measurement: oneDNN 2.6's matmul on AVX2 ("gemm:jit")
         /// holds about 22 KiB before its first run and, after it, an amount that grows with the
         /// product (averaged over m = 32 … 3,200 and k = 256: 351 KiB for n = 1,723, 2.2 MiB for
@@ -176,93 +177,6 @@ enum OneDNNMatmul {
             }
             return dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments) == dnnl_success
                 && dnnl_stream_wait(stream) == dnnl_success
-        }
-    }
-
-    /// What one thread keeps: its stream and its primitives by shape.
-    final class ThreadContext {
-        let stream: dnnl_stream_t
-        /// Primitives by shape, each with the tick of its last use.
-        private var products: [Key: (product: Product, lastUse: Int)] = [:]
-        private var tick = 0
-        /// Shapes oneDNN refused, so they are not tried again on every call.
-        private var refused: Set<Key> = []
-
-        /// Bytes of primitives kept per thread (by ``Product/estimatedBytes``); past it, the least
-        /// recently used ones are dropped. The sentence models bring new shapes with every batch's
-        /// sentence length: keeping 512 primitives per thread raised their peak by 280 MiB, while
-        /// the PixelRNN models reuse up to about 120 small ones per thread, which must stay cached
-        /// (the Diagonal BiLSTM's step took 1.5× as long when they were made again and again).
-        static let budget = 16 << 20
-        private var keptBytes = 0
-
-        private init?(engine: dnnl_engine_t) {
-            var stream: dnnl_stream_t?
-            guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success, let stream else { return nil }
-            self.stream = stream
-            // oneDNN would otherwise start a team of OpenMP threads for every call on this thread,
-            // on top of the engine's own threads.
-            omp_set_num_threads(1)
-        }
-
-        /// Scratch memory for whichever primitive runs: one buffer per thread, as large as the
-        /// largest scratchpad asked for so far.
-        private var scratchBuffer: UnsafeMutableRawPointer?
-        private var scratchCapacity = 0
-
-        deinit {
-            dnnl_stream_destroy(stream)
-            scratchBuffer?.deallocate()
-        }
-
-        /// The thread's scratch buffer, grown to at least `bytes` (64-byte aligned); nil for none.
-        func scratch(bytes: Int) -> UnsafeMutableRawPointer? {
-            guard bytes > 0 else { return nil }
-            if bytes > scratchCapacity {
-                scratchBuffer?.deallocate()
-                scratchBuffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-                scratchCapacity = bytes
-            }
-            return scratchBuffer
-        }
-
-        func product(for key: Key) -> Product? {
-            tick += 1
-            if let cached = products[key] {
-                products[key]!.lastUse = tick
-                return cached.product
-            }
-            guard !refused.contains(key), let engine = OneDNNMatmul.engine else { return nil }
-            guard let product = Product(key, engine: engine) else {
-                refused.insert(key)
-                return nil
-            }
-            while keptBytes + product.estimatedBytes > Self.budget,
-                  let oldest = products.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-                products[oldest.key] = nil
-                keptBytes -= oldest.value.product.estimatedBytes
-            }
-            products[key] = (product, tick)
-            keptBytes += product.estimatedBytes
-            return product
-        }
-
-        private static let key: pthread_key_t = {
-            var key = pthread_key_t()
-            pthread_key_create(&key) { context in
-                if let context { Unmanaged<ThreadContext>.fromOpaque(context).release() }
-            }
-            return key
-        }()
-
-        /// The calling thread's context, made on its first GEMM; nil when oneDNN has no engine.
-        static var current: ThreadContext? {
-            if let stored = pthread_getspecific(key) {
-                return Unmanaged<ThreadContext>.fromOpaque(stored).takeUnretainedValue()
-            }
-            guard let engine = OneDNNMatmul.engine, let context = ThreadContext(engine: engine) else { return nil }
-            pthread_setspecific(key, Unmanaged.passRetained(context).toOpaque())
-            return context
         }
     }
 }

@@ -1,5 +1,6 @@
-/// 2-D convolution (cross-correlation, as in PyTorch) by im2col + GEMM, with its VJP: the passes of
-/// ``Im2ColConvolution`` with the weight [O, C·kH·kW] as the kernel matrix, and
+/// 2-D convolution (cross-correlation, as in PyTorch), with its VJP: on oneDNN's direct
+/// convolutions where they are faster (``OneDNNConvolution``), else by im2col + GEMM, the passes of
+/// ``Im2ColConvolution`` with the weight [O, C·kH·kW] as the kernel matrix; and
 /// db = Σ over images and pixels of the upstream gradient.
 
 extension Tensor {
@@ -27,11 +28,33 @@ extension Tensor {
             precondition(bias.shape == [geometry.outputChannels],
                          "conv2d: bias \(bias.shape) does not match weight \(weight.shape) (expected [\(geometry.outputChannels)])")
         }
+        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
+        if let convolution = OneDNNConvolution(geometry) {
+            let result = Tensor(shape: [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]) { out in
+                convolution.forward(x.storage.pointer, weight: weight.storage.pointer, bias: bias?.storage.pointer, into: out.baseAddress!)
+            }
+            return result.recorded(from: operands) { context in
+                var gradients: [Tensor?] = [nil, nil, nil]
+                if context.needsGradient(0) {
+                    gradients[0] = Tensor(shape: x.shape) { out in
+                        convolution.backwardData(context.upstream.storage.pointer, weight: weight.storage.pointer, into: out.baseAddress!)
+                    }
+                }
+                if context.needsGradient(1) {
+                    gradients[1] = Tensor(shape: weight.shape,
+                                          storage: convolution.backwardWeights(input: x.storage.pointer,
+                                                                               outputGradient: context.upstream.storage.pointer))
+                }
+                if bias != nil, context.needsGradient(2) {
+                    gradients[2] = context.upstream.channelSums()
+                }
+                return Array(gradients.prefix(operands.count))
+            }
+        }
         let convolution = Im2ColConvolution(geometry: geometry)
         // The weight gradient needs im2col(x) again: keep it when that gradient will be asked for.
         let (result, keptColumns) = convolution.forward(x, kernel: weight, bias: bias,
                                                         keepingColumns: GradientTape.isRecording && weight.isDifferentiable)
-        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
         return result.recorded(from: operands) { context in
             var gradients: [Tensor?] = [nil, nil, nil]
             let (input, kernel) = convolution.backward(x, kernel: weight, keptColumns: keptColumns, upstream: context.upstream,

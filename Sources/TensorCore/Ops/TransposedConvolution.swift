@@ -40,8 +40,11 @@ extension Tensor {
             precondition(bias.shape == [geometry.inputChannels],
                          "transposedConv2d: bias \(bias.shape) does not match weight \(weight.shape) (expected [\(geometry.inputChannels)])")
         }
-        let runner = RoundRunner(geometry)
         let outputShape: Shape = [geometry.batch, geometry.inputChannels, geometry.inputHeight, geometry.inputWidth]
+        if let convolution = OneDNNConvolution(geometry) {
+            return x.transposedConv2d(on: convolution, weight: weight, bias: bias, outputShape: outputShape)
+        }
+        let runner = RoundRunner(geometry)
         let result = Tensor(shape: outputShape) { out in
             nonisolated(unsafe) let output = out.baseAddress!
             runner.run { _, _, images in
@@ -85,6 +88,48 @@ extension Tensor {
                 gradients[2] = context.upstream.channelSums()
             }
             return Array(gradients.prefix(operands.count))
+        }
+    }
+
+    /// The transposed convolution on oneDNN's primitives for the conv2d it is the adjoint of:
+    /// forward = that conv2d's backward-data pass, dX = its forward pass on G, dW = its
+    /// backward-weights pass with G as its input and X as its output gradient.
+    private func transposedConv2d(on convolution: OneDNNConvolution, weight: Tensor, bias: Tensor?, outputShape: Shape) -> Tensor {
+        let x = self
+        let result = Tensor(shape: outputShape) { out in
+            convolution.backwardData(x.storage.pointer, weight: weight.storage.pointer, into: out.baseAddress!)
+            if let bias { out.baseAddress!.addChannelBias(bias.storage.pointer, shape: outputShape) }
+        }
+        let operands: [Tensor] = bias.map { [x, weight, $0] } ?? [x, weight]
+        return result.recorded(from: operands) { context in
+            var gradients: [Tensor?] = [nil, nil, nil]
+            let upstream = context.upstream
+            if context.needsGradient(0) {
+                gradients[0] = Tensor(shape: x.shape) { out in
+                    convolution.forward(upstream.storage.pointer, weight: weight.storage.pointer, bias: nil, into: out.baseAddress!)
+                }
+            }
+            if context.needsGradient(1) {
+                gradients[1] = Tensor(shape: weight.shape,
+                                      storage: convolution.backwardWeights(input: upstream.storage.pointer, outputGradient: x.storage.pointer))
+            }
+            if bias != nil, context.needsGradient(2) {
+                gradients[2] = upstream.channelSums()
+            }
+            return Array(gradients.prefix(operands.count))
+        }
+    }
+}
+
+extension UnsafeMutablePointer<Float> {
+    /// Adds bias[c] to every pixel of channel c of the [N, C, H, W] tensor stored here.
+    func addChannelBias(_ bias: UnsafePointer<Float>, shape: Shape) {
+        let (images, channels, pixels) = (shape[0], shape[1], shape[2] * shape[3])
+        for image in 0..<images {
+            for channel in 0..<channels {
+                let plane = self + (image * channels + channel) * pixels, value = bias[channel]
+                for pixel in 0..<pixels { plane[pixel] += value }
+            }
         }
     }
 }

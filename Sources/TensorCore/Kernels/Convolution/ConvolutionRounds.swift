@@ -17,7 +17,12 @@ struct RoundRunner {
     let threadsPerRound: Int
 
     init(_ geometry: ConvolutionGeometry) {
-        rounds = geometry.imageGroups
+        self.init(rounds: geometry.imageGroups)
+    }
+
+    /// A runner for the given rounds of images.
+    init(rounds: [Range<Int>]) {
+        self.rounds = rounds
         let threads = ComputeThreads.count
         workers = threads > 1 && rounds.count >= threads ? threads : 1
         threadsPerRound = workers > 1 ? 1 : threads
