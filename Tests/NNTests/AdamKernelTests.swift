@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TensorCore
+import TestSupport
 @testable import NN
 
 /// Adam's update runs in a C kernel chosen by instruction set (Sources/CKernels/optimizer_kernels.c).
@@ -65,24 +66,10 @@ final class AdamKernelTests: XCTestCase {
 
     func testEveryVariantTheCPUCanRunGivesTheDefinitionsBits() throws {
         try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childVariable] != nil, "already a child")
-        let flags = CPUInfo.flags
-        var variants = ["baseline"]
-        if flags.contains("avx2") && flags.contains("fma") { variants.append("avx2") }
-        if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { variants.append("avx512") }
-        for variant in variants {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["NNTests.AdamKernelTests/testUpdateIsAdamsDefinitionBitForBit"]
-            process.environment = ProcessInfo.processInfo.environment.merging(
-                ["LATENT_ELEMENTWISE_ISA": variant, Self.childVariable: variant]) { $1 }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, "variant \(variant):\n\(text.suffix(2000))")
-            XCTAssertTrue(text.contains("Executed 1 test"), "variant \(variant) ran no test:\n\(text.suffix(2000))")
+        for variant in ChildTest.elementwiseVariants {
+            try ChildTest.assertPasses("NNTests.AdamKernelTests/testUpdateIsAdamsDefinitionBitForBit",
+                                       environment: ["LATENT_ELEMENTWISE_ISA": variant, Self.childVariable: variant],
+                                       label: "variant \(variant)")
         }
     }
 }

@@ -69,31 +69,47 @@ final class ConvolutionTests: XCTestCase {
     // MARK: Forward against loops
 
     func testConv2dMatchesDirectLoops() {
-        var generator = RandomGenerator(seed: 11)
-        for k in Self.configurations {
-            let x = Tensor.uniform([k.n, k.c, k.h, k.w], low: -1, high: 1, using: &generator)
-            let weight = Tensor.uniform([k.outputs, k.c, k.kH, k.kW], low: -1, high: 1, using: &generator)
-            let bias = k.bias ? Tensor.uniform([k.outputs], low: -1, high: 1, using: &generator) : nil
-            let expected = Self.directConvolution(x.scalars, weight.scalars, bias?.scalars, k)
-            let y = x.conv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1), padding: (k.padding.0, k.padding.1))
-            XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], "\(k)")
-            assertClose(y.scalars, expected.values, tolerance: 1e-4, "\(k)")
-        }
+        Self.checkConv2dAgainstDirectLoops(Self.configurations, seed: 11)
     }
 
     func testTransposedConv2dMatchesDirectLoops() {
-        var generator = RandomGenerator(seed: 12)
-        for k in Self.configurations {
-            // The largest legal output padding, to exercise the extra rows and columns.
-            let outputPadding = (k.stride.0 - 1, k.stride.1 - 1)
+        // The largest legal output padding, to exercise the extra rows and columns.
+        Self.checkTransposedConv2dAgainstDirectLoops(Self.configurations, seed: 12) { [($0.stride.0 - 1, $0.stride.1 - 1)] }
+    }
+
+    /// conv2d against ``directConvolution`` for each configuration, inputs drawn from `seed`.
+    static func checkConv2dAgainstDirectLoops(_ configurations: [Configuration], seed: UInt64,
+                                              file: StaticString = #filePath, line: UInt = #line) {
+        var generator = RandomGenerator(seed: seed)
+        for k in configurations {
             let x = Tensor.uniform([k.n, k.c, k.h, k.w], low: -1, high: 1, using: &generator)
-            let weight = Tensor.uniform([k.c, k.outputs, k.kH, k.kW], low: -1, high: 1, using: &generator)
+            let weight = Tensor.uniform([k.outputs, k.c, k.kH, k.kW], low: -1, high: 1, using: &generator)
             let bias = k.bias ? Tensor.uniform([k.outputs], low: -1, high: 1, using: &generator) : nil
-            let expected = Self.directTransposedConvolution(x.scalars, weight.scalars, bias?.scalars, k, outputPadding: outputPadding)
-            let y = x.transposedConv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1),
-                                       padding: (k.padding.0, k.padding.1), outputPadding: (outputPadding.0, outputPadding.1))
-            XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], "\(k)")
-            assertClose(y.scalars, expected.values, tolerance: 1e-4, "\(k)")
+            let expected = directConvolution(x.scalars, weight.scalars, bias?.scalars, k)
+            let y = x.conv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1), padding: (k.padding.0, k.padding.1))
+            XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], "\(k)", file: file, line: line)
+            assertClose(y.scalars, expected.values, tolerance: 1e-4, "\(k)", file: file, line: line)
+        }
+    }
+
+    /// transposedConv2d against ``directTransposedConvolution`` for each configuration and each
+    /// of its `outputPaddings`, inputs drawn from `seed`.
+    static func checkTransposedConv2dAgainstDirectLoops(_ configurations: [Configuration], seed: UInt64,
+                                                        outputPaddings: (Configuration) -> [(Int, Int)],
+                                                        file: StaticString = #filePath, line: UInt = #line) {
+        var generator = RandomGenerator(seed: seed)
+        for k in configurations {
+            for outputPadding in outputPaddings(k) {
+                let x = Tensor.uniform([k.n, k.c, k.h, k.w], low: -1, high: 1, using: &generator)
+                let weight = Tensor.uniform([k.c, k.outputs, k.kH, k.kW], low: -1, high: 1, using: &generator)
+                let bias = k.bias ? Tensor.uniform([k.outputs], low: -1, high: 1, using: &generator) : nil
+                let expected = directTransposedConvolution(x.scalars, weight.scalars, bias?.scalars, k, outputPadding: outputPadding)
+                let y = x.transposedConv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1),
+                                           padding: (k.padding.0, k.padding.1), outputPadding: (outputPadding.0, outputPadding.1))
+                let label = "\(k), output padding \(outputPadding)"
+                XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], label, file: file, line: line)
+                assertClose(y.scalars, expected.values, tolerance: 1e-4, label, file: file, line: line)
+            }
         }
     }
 

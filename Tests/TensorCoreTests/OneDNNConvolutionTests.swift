@@ -41,32 +41,12 @@ final class OneDNNConvolutionTests: XCTestCase {
     }
 
     func testConv2dMatchesDirectLoops() {
-        var generator = RandomGenerator(seed: 21)
-        for k in Self.configurations {
-            let x = Tensor.uniform([k.n, k.c, k.h, k.w], low: -1, high: 1, using: &generator)
-            let weight = Tensor.uniform([k.outputs, k.c, k.kH, k.kW], low: -1, high: 1, using: &generator)
-            let bias = k.bias ? Tensor.uniform([k.outputs], low: -1, high: 1, using: &generator) : nil
-            let expected = ConvolutionTests.directConvolution(x.scalars, weight.scalars, bias?.scalars, k)
-            let y = x.conv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1), padding: (k.padding.0, k.padding.1))
-            XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], "\(k)")
-            assertClose(y.scalars, expected.values, tolerance: 1e-4, "\(k)")
-        }
+        ConvolutionTests.checkConv2dAgainstDirectLoops(Self.configurations, seed: 21)
     }
 
     func testTransposedConv2dMatchesDirectLoops() {
-        var generator = RandomGenerator(seed: 22)
-        for k in Self.configurations {
-            for outputPadding in [(0, 0), (k.stride.0 - 1, k.stride.1 - 1)] {
-                let x = Tensor.uniform([k.n, k.c, k.h, k.w], low: -1, high: 1, using: &generator)
-                let weight = Tensor.uniform([k.c, k.outputs, k.kH, k.kW], low: -1, high: 1, using: &generator)
-                let bias = k.bias ? Tensor.uniform([k.outputs], low: -1, high: 1, using: &generator) : nil
-                let expected = ConvolutionTests.directTransposedConvolution(x.scalars, weight.scalars, bias?.scalars, k,
-                                                                            outputPadding: outputPadding)
-                let y = x.transposedConv2d(weight: weight, bias: bias, stride: (k.stride.0, k.stride.1),
-                                           padding: (k.padding.0, k.padding.1), outputPadding: (outputPadding.0, outputPadding.1))
-                XCTAssertEqual(y.shape, [k.n, k.outputs, expected.height, expected.width], "\(k), output padding \(outputPadding)")
-                assertClose(y.scalars, expected.values, tolerance: 1e-4, "\(k), output padding \(outputPadding)")
-            }
+        ConvolutionTests.checkTransposedConv2dAgainstDirectLoops(Self.configurations, seed: 22) {
+            [(0, 0), ($0.stride.0 - 1, $0.stride.1 - 1)]
         }
     }
 

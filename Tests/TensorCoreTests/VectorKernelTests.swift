@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TensorCore
+import TestSupport
 
 /// The elementwise kernels chosen at run time by instruction set (``VectorKernels``) compute what
 /// the engine's scalar definitions compute (``FastMath``), in every variant this CPU can run: each
@@ -53,33 +54,12 @@ final class VectorKernelTests: XCTestCase {
         assertClose(x.tanh().scalars, Self.inputs.map { Foundation.tanh($0) }, relative: 2e-6, "tanh against libm")
     }
 
-    /// The variants this CPU can run, from its /proc/cpuinfo flags.
-    static var runnableVariants: [String] {
-        let flags = CPUInfo.flags
-        var variants = ["baseline"]
-        if flags.contains("avx2") && flags.contains("fma") { variants.append("avx2") }
-        if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { variants.append("avx512") }
-        return variants
-    }
-
     func testEveryVariantTheCPUCanRunMatchesInAChildProcess() throws {
         try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childVariable] != nil, "already a child")
-        for variant in Self.runnableVariants {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["TensorCoreTests.VectorKernelTests/testKernelsMatchTheScalarDefinitions"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["LATENT_ELEMENTWISE_ISA"] = variant
-            environment[Self.childVariable] = variant
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, "variant \(variant):\n\(text.suffix(2000))")
-            XCTAssertTrue(text.contains("Executed 1 test"), "variant \(variant) ran no test:\n\(text.suffix(2000))")
+        for variant in ChildTest.elementwiseVariants {
+            try ChildTest.assertPasses("TensorCoreTests.VectorKernelTests/testKernelsMatchTheScalarDefinitions",
+                                       environment: ["LATENT_ELEMENTWISE_ISA": variant, Self.childVariable: variant],
+                                       label: "variant \(variant)")
         }
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import TensorCore
+import XCTest
+
+/// One test of this test binary run again in a child process with its own environment: how the
+/// suite checks code paths chosen once per process (an instruction set, a GEMM backend).
+public enum ChildTest {
+    /// Runs `test` ("Module.Class/testMethod") with `environment` added to this process's, and
+    /// asserts that it ran and passed, naming `label` and showing the end of its output if not.
+    public static func assertPasses(_ test: String, environment: [String: String], label: String,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = [test]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "\(label):\n\(text.suffix(2000))", file: file, line: line)
+        XCTAssertTrue(text.contains("Executed 1 test"), "\(label) ran no test:\n\(text.suffix(2000))", file: file, line: line)
+    }
+
+    /// The elementwise kernel variants (`LATENT_ELEMENTWISE_ISA`) this CPU can run, from its
+    /// /proc/cpuinfo flags.
+    public static var elementwiseVariants: [String] {
+        let flags = CPUInfo.flags
+        var variants = ["baseline"]
+        if flags.contains("avx2") && flags.contains("fma") { variants.append("avx2") }
+        if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(flags.contains) { variants.append("avx512") }
+        return variants
+    }
+}
