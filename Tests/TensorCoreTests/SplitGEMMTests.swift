@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TensorCore
+import TestSupport
 
 /// A GEMM split across threads gives exactly the bits of one thread, and the right product: on
 /// oneDNN under every instruction set this CPU can run, and on OpenBLAS under every kernel set.
@@ -177,17 +178,7 @@ final class SplitGEMMTests: XCTestCase {
     }
 
     private func runChild(test: String, environment extra: [String: String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [test]
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason, String(decoding: output, as: UTF8.self))
+        try ChildTest.run(test, environment: extra)
     }
 
     /// The blocks cover C's rows in order, each cut at a multiple of the granule near an even share,

@@ -6,21 +6,29 @@ import XCTest
 /// suite checks code paths chosen once per process (an instruction set, a GEMM backend).
 public enum ChildTest {
     /// Runs `test` ("Module.Class/testMethod") with `environment` added to this process's, and
-    /// asserts that it ran and passed, naming `label` and showing the end of its output if not.
-    public static func assertPasses(_ test: String, environment: [String: String], label: String,
-                                    file: StaticString = #filePath, line: UInt = #line) throws {
+    /// returns how it ended and what it printed.
+    public static func run(_ test: String, environment: [String: String]) throws
+        -> (status: Int32, reason: Process.TerminationReason, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = [test]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(label):\n\(text.suffix(2000))", file: file, line: line)
-        XCTAssertTrue(text.contains("Executed 1 test"), "\(label) ran no test:\n\(text.suffix(2000))", file: file, line: line)
+        return (process.terminationStatus, process.terminationReason, output)
+    }
+
+    /// Runs `test` as ``run(_:environment:)`` does and asserts that it ran and passed, naming
+    /// `label` and showing the end of its output if not.
+    public static func assertPasses(_ test: String, environment: [String: String], label: String,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let child = try run(test, environment: environment)
+        XCTAssertEqual(child.status, 0, "\(label):\n\(child.output.suffix(2000))", file: file, line: line)
+        XCTAssertTrue(child.output.contains("Executed 1 test"), "\(label) ran no test:\n\(child.output.suffix(2000))", file: file, line: line)
     }
 
     /// The elementwise kernel variants (`LATENT_ELEMENTWISE_ISA`) this CPU can run, from its
