@@ -66,10 +66,7 @@ final class AdamKernelTests: XCTestCase {
 
     func testEveryVariantTheCPUCanRunGivesTheDefinitionsBits() throws {
         try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childVariable] != nil, "already a child")
-        for variant in ChildTest.elementwiseVariants {
-            try ChildTest.assertPasses("NNTests.AdamKernelTests/testUpdateIsAdamsDefinitionBitForBit",
-                                       environment: ["LATENT_ELEMENTWISE_ISA": variant, Self.childVariable: variant],
-                                       label: "variant \(variant)")
-        }
+        try ChildTest.assertPassesUnderEveryElementwiseVariant("NNTests.AdamKernelTests/testUpdateIsAdamsDefinitionBitForBit",
+                                                               childVariable: Self.childVariable)
     }
 }

@@ -4,8 +4,9 @@ import XCTest
 @testable import TensorCore
 
 /// conv2d and transposedConv2d on oneDNN's convolution primitives (channel counts that are
-/// multiples of 8; chosen for every test here, as `LATENT_CONVOLUTION=onednn` chooses them): against direct loops, their VJPs against central differences, and the same
-/// bits on one thread and on two. The im2col path is checked by ``ConvolutionTests``.
+/// multiples of 8; chosen for every test here, as `LATENT_CONVOLUTION=onednn` chooses them):
+/// against direct loops, their VJPs against central differences, and the same bits on one thread
+/// and on two. The im2col path is checked by ``ConvolutionTests``.
 final class OneDNNConvolutionTests: XCTestCase {
     typealias Configuration = ConvolutionTests.Configuration
 

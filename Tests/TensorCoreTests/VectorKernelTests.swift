@@ -56,10 +56,7 @@ final class VectorKernelTests: XCTestCase {
 
     func testEveryVariantTheCPUCanRunMatchesInAChildProcess() throws {
         try XCTSkipIf(ProcessInfo.processInfo.environment[Self.childVariable] != nil, "already a child")
-        for variant in ChildTest.elementwiseVariants {
-            try ChildTest.assertPasses("TensorCoreTests.VectorKernelTests/testKernelsMatchTheScalarDefinitions",
-                                       environment: ["LATENT_ELEMENTWISE_ISA": variant, Self.childVariable: variant],
-                                       label: "variant \(variant)")
-        }
+        try ChildTest.assertPassesUnderEveryElementwiseVariant("TensorCoreTests.VectorKernelTests/testKernelsMatchTheScalarDefinitions",
+                                                               childVariable: Self.childVariable)
     }
 }

@@ -31,6 +31,17 @@ public enum ChildTest {
         XCTAssertTrue(child.output.contains("Executed 1 test"), "\(label) ran no test:\n\(child.output.suffix(2000))", file: file, line: line)
     }
 
+    /// Runs `test` once per elementwise kernel variant this CPU can run, each child forced to it
+    /// with `LATENT_ELEMENTWISE_ISA` and told which it is by `childVariable`, and asserts that
+    /// every one passed.
+    public static func assertPassesUnderEveryElementwiseVariant(_ test: String, childVariable: String,
+                                                               file: StaticString = #filePath, line: UInt = #line) throws {
+        for variant in elementwiseVariants {
+            try assertPasses(test, environment: ["LATENT_ELEMENTWISE_ISA": variant, childVariable: variant],
+                             label: "variant \(variant)", file: file, line: line)
+        }
+    }
+
     /// The elementwise kernel variants (`LATENT_ELEMENTWISE_ISA`) this CPU can run, from its
     /// /proc/cpuinfo flags.
     public static var elementwiseVariants: [String] {

@@ -23,7 +23,7 @@ enum OneDNNMatmul {
     nonisolated(unsafe) static let engine: dnnl_engine_t? = {
         var engine: dnnl_engine_t?
         guard dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success else { return nil }
-        // Each thread keeps its own primitives by shape (``ThreadContext``); oneDNN's global cache
+        // Each thread keeps its own primitives by shape (``OneDNNThreadContext``); oneDNN's global cache
         // would keep a second reference to every one of them, and their memory with it.
         _ = dnnl_set_primitive_cache_capacity(0)
         return engine
@@ -78,8 +78,8 @@ enum OneDNNMatmul {
         let scratchpad: dnnl_memory_t?
         /// Bytes of scratch memory the primitive needs.
         let scratchpadBytes: Int
-        /// What the primitive is charged against its thread's ``OneDNNThreadContext/budget``: 24 KB and
-        /// the size of C. A proxy, not a measurement: oneDNN 2.6's matmul on AVX2 ("gemm:jit")
+        /// What the primitive is charged against its thread's ``OneDNNThreadContext/budget``: 24 KB
+        /// and the size of C. A proxy, not a measurement: oneDNN 2.6's matmul on AVX2 ("gemm:jit")
         /// holds about 22 KiB before its first run and, after it, an amount that grows with the
         /// product (averaged over m = 32 … 3,200 and k = 256: 351 KiB for n = 1,723, 2.2 MiB for
         /// n = 13,784; Benchmarks/floors/onednn_matmul_memory.c). Charged this way, the sentence
@@ -134,12 +134,9 @@ enum OneDNNMatmul {
 
         /// α as the output scale and β as a sum post-op: C = α·A·B + β·C.
         private static func attributes(alpha: Float, beta: Float) -> dnnl_primitive_attr_t? {
-            var attributes: dnnl_primitive_attr_t?
-            guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
-            // The caller lends scratch memory on each run. With oneDNN's own (library) scratchpad,
-            // every primitive kept its own buffers: the sentence models, whose shapes change with
-            // each batch's sentence length, peaked 385 MiB higher than on OpenBLAS.
-            var ok = dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user) == dnnl_success
+            // The thread lends scratch memory on each run, so kept primitives share one buffer.
+            guard let attributes = OneDNNThreadContext.scratchBorrowingAttributes() else { return nil }
+            var ok = true
             if alpha != 1 {
                 var scale = alpha
                 ok = ok && dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &scale) == dnnl_success

@@ -59,6 +59,18 @@ final class OneDNNThreadContext {
         return scratchBuffer
     }
 
+    /// New primitive attributes that make a primitive borrow its scratchpad from the running
+    /// thread's ``scratch(bytes:)`` rather than own one; the caller destroys them.
+    static func scratchBorrowingAttributes() -> dnnl_primitive_attr_t? {
+        var attributes: dnnl_primitive_attr_t?
+        guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
+        guard dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user) == dnnl_success else {
+            dnnl_primitive_attr_destroy(attributes)
+            return nil
+        }
+        return attributes
+    }
+
     /// The kept primitive for `key`, made by `make` on first use; nil when oneDNN refuses it
     /// (then the caller computes another way, and the key is not tried again).
     func primitive<Primitive: OneDNNKeptPrimitive>(for key: AnyHashable, make: (dnnl_engine_t) -> Primitive?) -> Primitive? {

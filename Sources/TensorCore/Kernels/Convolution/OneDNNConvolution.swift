@@ -29,6 +29,11 @@ struct OneDNNConvolution {
         case backwardData
         /// dw from x and dy: [O, C, kH, kW].
         case backwardWeights
+
+        var isForward: Bool {
+            if case .forward = self { return true }
+            return false
+        }
     }
 
     /// The shape one primitive is made for: one round of `images` images.
@@ -134,20 +139,14 @@ struct OneDNNConvolution {
         let (inputImage, outputImage) = (geometry.inputChannels * geometry.inputPlane, geometry.outputChannels * geometry.outputPlane)
         let weightCount = geometry.outputChannels * geometry.inputChannels * geometry.kernelHeight * geometry.kernelWidth
         let rounds = self.rounds
-        let partials = TensorStorage(count: weightCount * rounds.count)
-        nonisolated(unsafe) let pointers = (input, outputGradient, partials.pointer)
+        let partials = rounds.map { _ in TensorStorage(count: weightCount) }
+        nonisolated(unsafe) let pointers = (input, outputGradient, partials.map(\.pointer))
         run(.backwardWeights) { images in
-            let round = images.lowerBound / Self.imagesPerRound
-            return [DNNL_ARG_SRC: UnsafeMutableRawPointer(mutating: pointers.0 + images.lowerBound * inputImage),
-                    DNNL_ARG_DIFF_DST: UnsafeMutableRawPointer(mutating: pointers.1 + images.lowerBound * outputImage),
-                    DNNL_ARG_DIFF_WEIGHTS: UnsafeMutableRawPointer(pointers.2 + round * weightCount)]
+            [DNNL_ARG_SRC: UnsafeMutableRawPointer(mutating: pointers.0 + images.lowerBound * inputImage),
+             DNNL_ARG_DIFF_DST: UnsafeMutableRawPointer(mutating: pointers.1 + images.lowerBound * outputImage),
+             DNNL_ARG_DIFF_WEIGHTS: UnsafeMutableRawPointer(pointers.2[images.lowerBound / Self.imagesPerRound])]
         }
-        let total = TensorStorage(count: weightCount)
-        total.pointer.update(from: partials.pointer, count: weightCount)
-        for round in 1..<max(1, rounds.count) {
-            let partial = partials.pointer + round * weightCount
-            for index in 0..<weightCount { total.pointer[index] += partial[index] }
-        }
-        return withExtendedLifetime(partials) { total }
+        // At least one round: a convolution of no images does not come here (``init(_:)``).
+        return RoundRunner(rounds: rounds).combine(partials)!
     }
 }

@@ -57,36 +57,39 @@ final class OneDNNConvolutionPrimitive: OneDNNKeptPrimitive {
             : dnnl_convolution_forward_desc_init(&forwardDescriptor, dnnl_forward_training, dnnl_convolution_direct, &anySource,
                                                  &anyWeights, nil, &anyDestination, strides, low, high)
         guard described == dnnl_success,
-              let attributes = Self.userScratchpadAttributes() else { return nil }
+              let attributes = OneDNNThreadContext.scratchBorrowingAttributes() else { return nil }
         defer { dnnl_primitive_attr_destroy(attributes) }
         var forwardPrimitiveDescriptor: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&forwardPrimitiveDescriptor, &forwardDescriptor, attributes, engine, nil) == dnnl_success,
               let forwardPrimitiveDescriptor else { return nil }
         defer { dnnl_primitive_desc_destroy(forwardPrimitiveDescriptor) }
 
-        var passDescriptor = dnnl_convolution_desc_t()
+        // The forward pass is the hint itself; a backward pass is made from its own descriptor.
+        var backwardDescriptor = dnnl_convolution_desc_t()
         let arguments: [(argument: Int32, plain: dnnl_memory_desc_t, isOutput: Bool)]
         switch key.pass {
         case .forward:
-            passDescriptor = forwardDescriptor
             arguments = [(DNNL_ARG_SRC, plainSource, false), (DNNL_ARG_WEIGHTS, plainWeights, false),
                          (DNNL_ARG_DST, plainDestination, true)] + (hasBias ? [(DNNL_ARG_BIAS, plainBias, false)] : [])
         case .backwardData:
-            guard dnnl_convolution_backward_data_desc_init(&passDescriptor, dnnl_convolution_direct, &anySource, &anyWeights,
+            guard dnnl_convolution_backward_data_desc_init(&backwardDescriptor, dnnl_convolution_direct, &anySource, &anyWeights,
                                                            &anyDestination, strides, low, high) == dnnl_success else { return nil }
             arguments = [(DNNL_ARG_DIFF_DST, plainDestination, false), (DNNL_ARG_WEIGHTS, plainWeights, false),
                          (DNNL_ARG_DIFF_SRC, plainSource, true)]
         case .backwardWeights:
-            guard dnnl_convolution_backward_weights_desc_init(&passDescriptor, dnnl_convolution_direct, &anySource, &anyWeights,
+            guard dnnl_convolution_backward_weights_desc_init(&backwardDescriptor, dnnl_convolution_direct, &anySource, &anyWeights,
                                                               nil, &anyDestination, strides, low, high) == dnnl_success else { return nil }
             arguments = [(DNNL_ARG_SRC, plainSource, false), (DNNL_ARG_DIFF_DST, plainDestination, false),
                          (DNNL_ARG_DIFF_WEIGHTS, plainWeights, true)]
         }
-        var passPrimitiveDescriptor: dnnl_primitive_desc_t?
-        guard dnnl_primitive_desc_create(&passPrimitiveDescriptor, &passDescriptor, attributes, engine,
-                                         key.pass == .forward(bias: hasBias) ? nil : forwardPrimitiveDescriptor) == dnnl_success,
-              let passPrimitiveDescriptor else { return nil }
-        defer { dnnl_primitive_desc_destroy(passPrimitiveDescriptor) }
+        var backwardPrimitiveDescriptor: dnnl_primitive_desc_t?
+        if !key.pass.isForward {
+            guard dnnl_primitive_desc_create(&backwardPrimitiveDescriptor, &backwardDescriptor, attributes, engine,
+                                             forwardPrimitiveDescriptor) == dnnl_success, backwardPrimitiveDescriptor != nil
+            else { return nil }
+        }
+        defer { if let backwardPrimitiveDescriptor { dnnl_primitive_desc_destroy(backwardPrimitiveDescriptor) } }
+        let passPrimitiveDescriptor = backwardPrimitiveDescriptor ?? forwardPrimitiveDescriptor
 
         var operands: [Operand] = []
         var scratchBytes = 0
@@ -199,16 +202,4 @@ final class OneDNNConvolutionPrimitive: OneDNNKeptPrimitive {
     }
 
     private static func aligned(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
-
-    /// Attributes that make the primitive take its scratchpad from the caller (see
-    /// ``OneDNNMatmul``: with its own, every kept primitive would hold one).
-    private static func userScratchpadAttributes() -> dnnl_primitive_attr_t? {
-        var attributes: dnnl_primitive_attr_t?
-        guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
-        guard dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user) == dnnl_success else {
-            dnnl_primitive_attr_destroy(attributes)
-            return nil
-        }
-        return attributes
-    }
 }
