@@ -1,5 +1,7 @@
+import Foundation
 import XCTest
 @testable import TensorCore
+import TestSupport
 
 /// bf16 GEMMs: operands rounded to the nearest bf16 (ties to even), products summed in FP32.
 final class BFloat16GEMMTests: XCTestCase {
@@ -28,8 +30,9 @@ final class BFloat16GEMMTests: XCTestCase {
         }
     }
 
-    /// A bf16 GEMM equals the FP32 GEMM of the rounded operands (every transpose, α, β and a
-    /// windowed leading dimension), and differs from the FP32 GEMM of the originals.
+    /// A bf16 GEMM is the FP32 GEMM of the rounded operands (every transpose, α, β and a windowed
+    /// leading dimension): the same bits when emulated, the same up to the order of the FP32 sum on
+    /// bf16 kernels; and it differs from the FP32 GEMM of the originals.
     func testBFloat16GEMMIsTheFP32ProductOfRoundedOperands() {
         var generator = RandomGenerator(seed: 8)
         let (m, n, k, pad) = (37, 45, 300, 2)
@@ -39,7 +42,8 @@ final class BFloat16GEMMTests: XCTestCase {
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
             for (alpha, beta): (Float, Float) in [(1, 0), (0.5, 2)] {
                 let lda = (transposeA ? m : k) + pad, ldb = (transposeB ? k : n) + pad
-                func product(_ a: [Float], _ b: [Float], _ precision: GEMMPrecision) -> [Float] {
+                func product(_ a: [Float], _ b: [Float], _ precision: GEMMPrecision, start: [Float] = start,
+                             alpha: Float = alpha, beta: Float = beta) -> [Float] {
                     var c = start
                     GEMMPrecision.with(precision) {
                         BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
@@ -50,12 +54,53 @@ final class BFloat16GEMMTests: XCTestCase {
                 let bf16 = product(a, b, .bfloat16)
                 let roundedOperands = product(a.map(BFloat16Rounding.round), b.map(BFloat16Rounding.round), .float32)
                 let fp32 = product(a, b, .float32)
+                // The bf16-kernel path called directly. Where oneDNN has no bf16 kernels it refuses
+                // every block, and each block is widened back to FP32: the emulation's exact bits.
+                var direct = start
+                BFloat16GEMM.native(GEMMLayout(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                               lda: lda, ldb: ldb, ldc: n),
+                                    alpha: alpha, a: a, b: b, beta: beta, c: &direct)
                 let label = "transposes \(transposeA) \(transposeB), α \(alpha), β \(beta)"
-                XCTAssertEqual(bf16, roundedOperands, label)
+                if BLAS.runsBFloat16Natively {
+                    // Another order of the same FP32 sum: each result within k rounding errors of
+                    // the sum of the terms' magnitudes.
+                    let magnitudes = product(a.map { abs(BFloat16Rounding.round($0)) }, b.map { abs(BFloat16Rounding.round($0)) },
+                                             .float32, start: start.map(abs), alpha: abs(alpha), beta: abs(beta))
+                    for index in bf16.indices {
+                        let bound = 2 * Float(k) * Float.ulpOfOne * magnitudes[index]
+                        XCTAssertLessThanOrEqual(abs(bf16[index] - roundedOperands[index]), bound, "\(label), element \(index)")
+                    }
+                    XCTAssertEqual(zip(direct, bf16).filter { $0 != $1 }.count, 0, "elements differing: \(label)")
+                } else {
+                    XCTAssertEqual(bf16, roundedOperands, label)
+                    XCTAssertEqual(zip(direct, roundedOperands).filter { $0 != $1 }.count, 0, "elements differing, bf16 kernels refused and widened: \(label)")
+                }
                 let largest = zip(bf16, fp32).map { abs($0 - $1) }.max() ?? 0
                 XCTAssertGreaterThan(largest, 1e-3, "bf16 rounding left no trace: \(label)")
                 XCTAssertLessThan(largest, 0.5, "bf16 strayed too far from FP32: \(label)")
             }
+        }
+    }
+
+    /// bf16 GEMMs run on bf16 kernels exactly where oneDNN's instruction set has bf16 dot
+    /// products: on a CPU with AVX512_BF16 or AMX-BF16, unless `ONEDNN_MAX_CPU_ISA` holds oneDNN
+    /// below them; everywhere else they are emulated, and the logs say which.
+    func testBFloat16KernelsRunExactlyWhereTheCPUAndOneDNNHaveThem() {
+        let limit = ProcessInfo.processInfo.environment["ONEDNN_MAX_CPU_ISA"]?.uppercased()
+        let limitAllowsBF16 = limit.map { $0.contains("BF16") || $0.contains("AMX") || $0 == "ALL" } ?? true
+        let expected = GEMMBackend.current == .oneDNN && GEMMPrecision.cpuHasBFloat16Instructions && limitAllowsBF16
+        XCTAssertEqual(BLAS.runsBFloat16Natively, expected,
+                       "CPU bf16 instructions \(GEMMPrecision.cpuHasBFloat16Instructions), ONEDNN_MAX_CPU_ISA \(limit ?? "unset"), oneDNN ISA \(OneDNNMatmul.instructionSet)")
+        XCTAssertEqual(GEMMPrecision.bfloat16Execution.contains("emulated"), !expected, GEMMPrecision.bfloat16Execution)
+    }
+
+    /// With oneDNN held to AVX-512 without bf16 (`ONEDNN_MAX_CPU_ISA=AVX512_CORE`), bf16 GEMMs
+    /// fall back to the emulation and give its exact numbers: checked in a child process, on any
+    /// CPU (on one without AVX-512 the limit changes nothing and the emulation runs anyway).
+    func testWithoutBF16KernelsTheGEMMsAreEmulated() throws {
+        for test in ["testBFloat16KernelsRunExactlyWhereTheCPUAndOneDNNHaveThem", "testBFloat16GEMMIsTheFP32ProductOfRoundedOperands"] {
+            try ChildTest.assertPasses("TensorCoreTests.BFloat16GEMMTests/\(test)", environment: ["ONEDNN_MAX_CPU_ISA": "AVX512_CORE"],
+                                       label: "\(test) under ONEDNN_MAX_CPU_ISA=AVX512_CORE")
         }
     }
 

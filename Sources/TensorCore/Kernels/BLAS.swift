@@ -64,7 +64,8 @@ enum BLAS {
             return
         }
         if GEMMPrecision.current == .bfloat16 {
-            return emulatedBFloat16(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
+            if runsBFloat16Natively { return BFloat16GEMM.native(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
+            return BFloat16GEMM.emulated(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
         }
         if GEMMBackend.current == .oneDNN { return oneDNNGEMM(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
         let blocks = GEMMSplit.rowBlocks(layout, parts: splitting ? ComputeThreads.count : 1,
@@ -96,41 +97,32 @@ enum BLAS {
                                     lda: stride, ldb: layout.ldb, ldc: layout.ldc)
             return oneDNNGEMM(copied, alpha: alpha, a: padded, b: b, beta: beta, c: c)
         }
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        forEachBlock(of: layout) { block in
+            layout.multiplyOnOneDNN(block, alpha: alpha, operands: .float32(a, b), beta: beta, c: c)
+        }
+    }
+
+    /// Runs `body` for each block of the GEMM's C (``GEMMBlocks``, fixed by the shape), the blocks
+    /// shared out over the engine's threads.
+    static func forEachBlock(of layout: GEMMLayout, _ body: (GEMMBlock) -> Void) {
         let blocks = GEMMBlocks.blocks(m: layout.m, n: layout.n, k: layout.k)
         let threads = splitting ? min(ComputeThreads.count, blocks.count) : 1
         guard threads > 1 else {
-            for block in blocks { layout.multiplyOnOneDNN(block, alpha: alpha, a: a, b: b, beta: beta, c: c) }
+            for block in blocks { body(block) }
             return
         }
-        nonisolated(unsafe) let (a, b, c) = (a, b, c)
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            for index in stride(from: thread, to: blocks.count, by: threads) {
-                layout.multiplyOnOneDNN(blocks[index], alpha: alpha, a: a, b: b, beta: beta, c: c)
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                for index in stride(from: thread, to: blocks.count, by: threads) { body(blocks[index]) }
             }
         }
     }
 
-    /// A bf16 GEMM on a CPU without bf16 instructions: both operands rounded to bf16 into dense
-    /// copies, then the FP32 GEMM on the copies.
-    private static func emulatedBFloat16(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>,
-                                         b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
-        // Stored shapes: A is m×k (k×m when transposed), B is k×n (n×k when transposed).
-        let aRows = layout.transposeA ? layout.k : layout.m, aColumns = layout.transposeA ? layout.m : layout.k
-        let bRows = layout.transposeB ? layout.n : layout.k, bColumns = layout.transposeB ? layout.k : layout.n
-        let roundedA = BufferPool.allocate(count: aRows * aColumns)
-        let roundedB = BufferPool.allocate(count: bRows * bColumns)
-        defer {
-            BufferPool.release(roundedA, count: aRows * aColumns)
-            BufferPool.release(roundedB, count: bRows * bColumns)
-        }
-        BFloat16Rounding.roundedCopy(of: a, rows: aRows, columns: aColumns, stride: layout.lda, into: roundedA)
-        BFloat16Rounding.roundedCopy(of: b, rows: bRows, columns: bColumns, stride: layout.ldb, into: roundedB)
-        let dense = GEMMLayout(transposeA: layout.transposeA, transposeB: layout.transposeB, m: layout.m, n: layout.n,
-                               k: layout.k, lda: aColumns, ldb: bColumns, ldc: layout.ldc)
-        GEMMPrecision.with(.float32) {
-            gemm(dense, alpha: alpha, a: roundedA, b: roundedB, beta: beta, c: c)
-        }
-    }
+    /// Whether bf16 GEMMs run on bf16 kernels (``OneDNNMatmul/runsBFloat16Natively``) rather than
+    /// emulated.
+    static var runsBFloat16Natively: Bool { GEMMBackend.current == .oneDNN && OneDNNMatmul.runsBFloat16Natively }
 
     /// False while ``singleThreaded(_:)`` runs: its caller already spreads work over the threads.
     nonisolated(unsafe) static var splitting = true
@@ -154,6 +146,12 @@ enum BLAS {
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
                     a, Int32(n), x, 1, beta, y, 1)
     }
+}
+
+/// The operands of a GEMM as oneDNN reads them: FP32 values, or bf16 bits (``BFloat16Rounding``).
+enum GEMMOperands {
+    case float32(UnsafePointer<Float>, UnsafePointer<Float>)
+    case bfloat16(UnsafePointer<UInt16>, UnsafePointer<UInt16>)
 }
 
 /// The shape of one row-major GEMM and how a block of C's rows maps to offsets in A and C, with
@@ -191,21 +189,44 @@ struct GEMMLayout {
         transposeA && m >= 512 && lda % 512 == 0
     }
 
-    /// C[block] = α·op(A)[block's rows, :]·op(B)[:, block's columns] + β·C[block] on oneDNN; on
-    /// OpenBLAS for a shape oneDNN refuses (none known: a safety net, not a path).
-    func multiplyOnOneDNN(_ block: GEMMBlock, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                          beta: Float, c: UnsafeMutablePointer<Float>) {
+    /// C[block] = α·op(A)[block's rows, :]·op(B)[:, block's columns] + β·C[block] on oneDNN. For a
+    /// shape oneDNN refuses (none known: a safety net, not a path), FP32 operands go to OpenBLAS
+    /// and bf16 ones are widened to FP32 (exactly) first.
+    func multiplyOnOneDNN(_ block: GEMMBlock, alpha: Float, operands: GEMMOperands, beta: Float,
+                          c: UnsafeMutablePointer<Float>) {
         let (rows, columns) = (block.rows, block.columns)
-        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * lda)
-        let bStart = b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound)
+        // Elements, whichever their size: op(A)'s first row of the block, op(B)'s first column.
+        let aOffset = transposeA ? rows.lowerBound : rows.lowerBound * lda
+        let bOffset = transposeB ? columns.lowerBound * ldb : columns.lowerBound
         let cStart = c + rows.lowerBound * ldc + columns.lowerBound
-        let key = OneDNNMatmul.Key(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k,
+        var key = OneDNNMatmul.Key(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k,
                                    lda: lda, ldb: ldb, ldc: ldc, alpha: alpha, beta: beta)
-        if OneDNNMatmul.multiply(key, a: aStart, b: bStart, c: cStart) { return }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(rows.count), Int32(columns.count), Int32(k), alpha,
-                    aStart, Int32(lda), bStart, Int32(ldb), beta, cStart, Int32(ldc))
+        switch operands {
+        case let .float32(a, b):
+            if OneDNNMatmul.multiply(key, a: a + aOffset, b: b + bOffset, c: cStart) { return }
+            cblas_sgemm(CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                        a + aOffset, Int32(lda), b + bOffset, Int32(ldb), beta, cStart, Int32(ldc))
+        case let .bfloat16(a, b):
+            key.bfloat16Operands = true
+            if OneDNNMatmul.multiply(key, a: a + aOffset, b: b + bOffset, c: cStart) { return }
+            let (aCount, bCount) = (storedCount(ofA: true), storedCount(ofA: false))
+            let wideA = BufferPool.allocate(count: aCount), wideB = BufferPool.allocate(count: bCount)
+            defer {
+                BufferPool.release(wideA, count: aCount)
+                BufferPool.release(wideB, count: bCount)
+            }
+            for index in 0..<aCount { wideA[index] = Float(bitPattern: UInt32(a[index]) << 16) }
+            for index in 0..<bCount { wideB[index] = Float(bitPattern: UInt32(b[index]) << 16) }
+            multiplyOnOneDNN(block, alpha: alpha, operands: .float32(wideA, wideB), beta: beta, c: c)
+        }
+    }
+
+    /// Elements from the first stored row of A (or B) to the end of its last one.
+    func storedCount(ofA: Bool) -> Int {
+        let (rows, columns, stride) = ofA ? (transposeA ? (k, m, lda) : (m, k, lda)) : (transposeB ? (n, k, ldb) : (k, n, ldb))
+        return (rows - 1) * stride + columns
     }
 
     /// C[rows, :] = α·op(A)[rows, :]·op(B) + β·C[rows, :].

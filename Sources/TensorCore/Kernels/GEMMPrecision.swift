@@ -30,13 +30,21 @@ public enum GEMMPrecision: String, Sendable, CaseIterable, Codable {
         CPUInfo.flags.contains("avx512_bf16") || CPUInfo.flags.contains("amx_bf16")
     }
 
-    /// How this process runs bf16 GEMMs, for logs and reports. They are emulated on every CPU
-    /// for now: operands rounded to bf16, then an FP32 GEMM. The numbers are those of hardware
-    /// bf16 up to the order of the sum; the speed is FP32's or a little below.
+    /// How this process runs bf16 GEMMs, for logs and reports: on oneDNN's bf16 kernels where the
+    /// CPU has bf16 instructions, otherwise emulated (operands rounded to bf16, then an FP32 GEMM:
+    /// the numbers of bf16 kernels up to the order of the sum, at FP32 speed or below).
     public static var bfloat16Execution: String {
-        let reason = cpuHasBFloat16Instructions
-            ? "this CPU has \(CPUInfo.flags.contains("amx_bf16") ? "AMX-BF16" : "AVX512_BF16"), which this version does not use yet"
-            : "this CPU has no bf16 instructions (AVX512_BF16 or AMX-BF16)"
+        if BLAS.runsBFloat16Natively {
+            return "bf16 GEMMs on \(OneDNNMatmul.instructionSet) kernels: operands in bf16, sums in FP32"
+        }
+        let reason: String
+        if !cpuHasBFloat16Instructions {
+            reason = "this CPU has no bf16 instructions (AVX512_BF16 or AMX-BF16)"
+        } else if GEMMBackend.current != .oneDNN {
+            reason = "the \(GEMMBackend.current.rawValue) GEMM backend has no bf16 kernels"
+        } else {
+            reason = "oneDNN runs \(OneDNNMatmul.instructionSet) kernels here, which have no bf16 dot products"
+        }
         return "bf16 GEMMs emulated (\(reason)): operands are rounded to bf16 and multiplied in FP32, at FP32 speed or below"
     }
 }
@@ -52,14 +60,33 @@ enum BFloat16Rounding {
         return Float(bitPattern: (bits &+ 0x7FFF &+ tieBreak) & 0xFFFF_0000)
     }
 
+    /// `value` rounded to bf16, as bf16's 16 bits (the high half of FP32's), as oneDNN reads bf16.
+    @inline(__always)
+    static func bits(_ value: Float) -> UInt16 {
+        UInt16(truncatingIfNeeded: round(value).bitPattern >> 16)
+    }
+
     /// Copies the `rows`×`columns` window of a matrix stored with leading dimension `stride` into
     /// a dense buffer (leading dimension `columns`), each value rounded to bf16.
     static func roundedCopy(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
                             into target: UnsafeMutablePointer<Float>) {
+        denseCopy(of: source, rows: rows, columns: columns, stride: stride, into: target, converting: round)
+    }
+
+    /// The same window as bf16 bits: the operand of a GEMM on bf16 kernels.
+    static func packedCopy(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
+                           into target: UnsafeMutablePointer<UInt16>) {
+        denseCopy(of: source, rows: rows, columns: columns, stride: stride, into: target, converting: bits)
+    }
+
+    private static func denseCopy<Element>(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
+                                           into target: UnsafeMutablePointer<Element>,
+                                           converting convert: (Float) -> Element) {
+        nonisolated(unsafe) let (source, target) = (source, target)
         ComputeThreads.forEachChunk(rows * columns) { range in
             var row = range.lowerBound / columns, column = range.lowerBound % columns
             for index in range {
-                target[index] = round(source[row * stride + column])
+                target[index] = convert(source[row * stride + column])
                 column += 1
                 if column == columns { column = 0; row += 1 }
             }

@@ -10,12 +10,14 @@ import Foundation
 /// is locked on the way to a GEMM.
 enum OneDNNMatmul {
     /// The shape and constants one primitive is made for. α and β are baked into the primitive
-    /// (output scale and sum post-op), as are transposes and leading dimensions (strides).
+    /// (output scale and sum post-op), as are transposes and leading dimensions (strides), and the
+    /// operands' number format: FP32, or bf16 (C stays FP32 either way).
     struct Key: Hashable {
         let transposeA: Bool, transposeB: Bool
         let m: Int, n: Int, k: Int
         let lda: Int, ldb: Int, ldc: Int
         let alpha: Float, beta: Float
+        var bfloat16Operands = false
     }
 
     /// The CPU engine, created on first use; nil when oneDNN cannot make one. oneDNN engines may be
@@ -55,15 +57,29 @@ enum OneDNNMatmul {
         return names.first { $0.0 == isa }?.1 ?? "ISA \(isa.rawValue)"
     }
 
+    /// Whether bf16 GEMMs run on oneDNN's bf16 kernels in this process: the instruction set oneDNN
+    /// uses (limited by `ONEDNN_MAX_CPU_ISA`) has bf16 dot products (AVX512_BF16, or AMX), and
+    /// oneDNN makes a matmul with bf16 operands. Where it does not, ``BLAS`` emulates bf16 GEMMs.
+    /// (oneDNN would make such a matmul on plain AVX-512 too, by emulating bf16 in its own way; the
+    /// engine's emulation is used there instead, so that only real bf16 kernels are called native.)
+    static let runsBFloat16Natively: Bool = {
+        let bf16 = dnnl_cpu_isa_avx512_core_bf16.rawValue   // ISA values are supersets' bit masks
+        guard dnnl_get_effective_cpu_isa().rawValue & bf16 == bf16, let engine else { return false }
+        let probe = Key(transposeA: false, transposeB: false, m: 64, n: 64, k: 64, lda: 64, ldb: 64, ldc: 64,
+                        alpha: 1, beta: 0, bfloat16Operands: true)
+        return Product(probe, engine: engine) != nil
+    }()
+
     /// For logs: "oneDNN 2.6.3, AVX2 kernels".
     static var description: String {
         let version = dnnl_version().pointee
         return "oneDNN \(version.major).\(version.minor).\(version.patch), \(instructionSet) kernels"
     }
 
-    /// C[0..<m, 0..<n] = α·op(A)·op(B) + β·C with the strides of `key`, on the calling thread.
-    /// Returns false when oneDNN refused the shape (the caller then computes it another way).
-    static func multiply(_ key: Key, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) -> Bool {
+    /// C[0..<m, 0..<n] = α·op(A)·op(B) + β·C with the strides of `key`, on the calling thread; A and
+    /// B hold FP32 values, or bf16 bits (UInt16) when `key.bfloat16Operands`. Returns false when
+    /// oneDNN refused the shape (the caller then computes it another way).
+    static func multiply(_ key: Key, a: UnsafeRawPointer, b: UnsafeRawPointer, c: UnsafeMutablePointer<Float>) -> Bool {
         guard let context = OneDNNThreadContext.current,
               let product = context.primitive(for: key, make: { Product(key, engine: $0) }) else { return false }
         return product.run(a: a, b: b, c: c, scratch: context.scratch(bytes: product.scratchpadBytes), stream: context.stream)
@@ -91,8 +107,9 @@ enum OneDNNMatmul {
             var aDescriptor = dnnl_memory_desc_t(), bDescriptor = dnnl_memory_desc_t(), cDescriptor = dnnl_memory_desc_t()
             let aStrides: [dnnl_dim_t] = key.transposeA ? [1, dnnl_dim_t(key.lda)] : [dnnl_dim_t(key.lda), 1]
             let bStrides: [dnnl_dim_t] = key.transposeB ? [1, dnnl_dim_t(key.ldb)] : [dnnl_dim_t(key.ldb), 1]
-            guard dnnl_memory_desc_init_by_strides(&aDescriptor, 2, [dnnl_dim_t(key.m), dnnl_dim_t(key.k)], dnnl_f32, aStrides) == dnnl_success,
-                  dnnl_memory_desc_init_by_strides(&bDescriptor, 2, [dnnl_dim_t(key.k), dnnl_dim_t(key.n)], dnnl_f32, bStrides) == dnnl_success,
+            let operandType = key.bfloat16Operands ? dnnl_bf16 : dnnl_f32
+            guard dnnl_memory_desc_init_by_strides(&aDescriptor, 2, [dnnl_dim_t(key.m), dnnl_dim_t(key.k)], operandType, aStrides) == dnnl_success,
+                  dnnl_memory_desc_init_by_strides(&bDescriptor, 2, [dnnl_dim_t(key.k), dnnl_dim_t(key.n)], operandType, bStrides) == dnnl_success,
                   dnnl_memory_desc_init_by_strides(&cDescriptor, 2, [dnnl_dim_t(key.m), dnnl_dim_t(key.n)], dnnl_f32,
                                                    [dnnl_dim_t(key.ldc), 1]) == dnnl_success
             else { return nil }
@@ -158,7 +175,7 @@ enum OneDNNMatmul {
         }
 
         /// Runs the product with `scratch` (at least ``scratchpadBytes`` bytes) as its scratch memory.
-        func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        func run(a: UnsafeRawPointer, b: UnsafeRawPointer, c: UnsafeMutablePointer<Float>,
                  scratch: UnsafeMutableRawPointer?, stream: dnnl_stream_t) -> Bool {
             guard dnnl_memory_set_data_handle(source, UnsafeMutableRawPointer(mutating: a)) == dnnl_success,
                   dnnl_memory_set_data_handle(weights, UnsafeMutableRawPointer(mutating: b)) == dnnl_success,
