@@ -4,8 +4,10 @@ import TensorCore
 
 /// GEMM throughput through the engine (Tensor.matmul) beside the two libraries called directly
 /// on the same buffers: oneDNN's matmul primitive on the whole product, threaded by oneDNN's own
-/// OpenMP threads, and OpenBLAS's cblas_sgemm on its own threads. Shapes: every product of one
-/// training step of the 784-400-20-400-784 MLP VAE at batch 128, then the sentence LSTM's.
+/// OpenMP threads, and OpenBLAS's cblas_sgemm on its own threads; then the same in bf16 (the
+/// engine under `GEMMPrecision.bfloat16`, oneDNN's matmul with bf16 operands where it makes one).
+/// Shapes: every product of one training step of the 784-400-20-400-784 MLP VAE at batch 128,
+/// then the sentence LSTM's.
 enum GemmBenchmark {
     struct Product {
         let name: String
@@ -54,11 +56,21 @@ enum GemmBenchmark {
         }
         let threads = Int32(ComputeThreads.count)
         omp_set_num_threads(threads)
-        let whole = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: true) }
+        let whole = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: true)! }
+        let wholeBF16 = zip(products, operands).map { product, operands in
+            time(product, operands, repeats: repeats, oneDNN: true, bfloat16: true)
+        }
         omp_set_num_threads(1)
         openblas_set_num_threads(threads)
-        let openBLAS = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: false) }
+        let openBLAS = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: false)! }
         openblas_set_num_threads(1)
+        let engineBF16 = zip(products, operands).map { product, operands in
+            GEMMPrecision.with(.bfloat16) {
+                Timing.median(repeats: repeats) {
+                    _ = operands.0.matmul(operands.1, transposeSelf: product.transposeA, transposeOther: product.transposeB)
+                }
+            }
+        }
 
         let widths = [20, 14, 12, 10, 10, 14]
         printRow(["product", "m×n×k", "oneDNN whole", "OpenBLAS", "engine", "engine/oneDNN"], widths: widths)
@@ -74,18 +86,53 @@ enum GemmBenchmark {
             printRow(["all of \(set)", ""] + totals.map { format(flops / $0 / 1e9, 1) } + [format(totals[0] / totals[2], 3)],
                      widths: widths)
         }
+
+        print("\nbf16 operands, FP32 sums: \(GEMMPrecision.bfloat16Execution)")
+        let bf16Widths = [20, 14, 12, 12, 14, 14]
+        printRow(["product", "m×n×k", "oneDNN whole", "engine", "engine/oneDNN", "engine bf16/fp32"], widths: bf16Widths)
+        for (set, range) in [("MLP VAE step", 0..<mlpProducts.count), ("sentence LSTM", mlpProducts.count..<products.count)] {
+            let rows = range.map { index in (products[index].name, "\(products[index].m)×\(products[index].n)×\(products[index].k)",
+                                            products[index].flops, wholeBF16[index], engineBF16[index], engine[index]) }
+            let flops = range.reduce(0.0) { $0 + products[$1].flops }
+            let total = { (times: [Double?]) in times.contains { $0 == nil } ? nil : range.reduce(0.0) { $0 + times[$1]! } }
+            for (name, shape, flops, oneDNN, bf16, fp32) in rows + [("all of \(set)", "", flops, total(wholeBF16),
+                                                                       total(engineBF16), total(engine))] {
+                printRow([name, shape, oneDNN.map { format(flops / $0 / 1e9, 1) } ?? "refused",
+                          format(flops / bf16! / 1e9, 1), oneDNN.map { format($0 / bf16!, 3) } ?? "",
+                          format(fp32! / bf16!, 2)], widths: bf16Widths)
+            }
+        }
     }
 
     /// Seconds for one product called directly: oneDNN's matmul on the whole product, or cblas_sgemm.
-    private static func time(_ product: Product, _ operands: (Tensor, Tensor), repeats: Int, oneDNN: Bool) -> Double {
+    /// With `bfloat16`, oneDNN's matmul on bf16 copies of the operands; nil where oneDNN refuses it.
+    private static func time(_ product: Product, _ operands: (Tensor, Tensor), repeats: Int, oneDNN: Bool,
+                             bfloat16: Bool = false) -> Double? {
         var c = [Float](repeating: 0, count: product.m * product.n)
         let (lda, ldb) = (product.transposeA ? product.m : product.k, product.transposeB ? product.k : product.n)
+        if bfloat16 {
+            // bf16 is FP32's high half; rounding to nearest, ties to even.
+            func bits(_ value: Float) -> UInt16 {
+                let word = value.bitPattern
+                return UInt16(truncatingIfNeeded: (word &+ 0x7FFF &+ ((word >> 16) & 1)) >> 16)
+            }
+            let (a, b) = (operands.0.scalars.map(bits), operands.1.scalars.map(bits))
+            return a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        guard let whole = OneDNNWhole(product, lda: lda, ldb: ldb, operandType: dnnl_bf16,
+                                                      a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!) else { return nil }
+                        return Timing.median(repeats: repeats) { whole.run() }
+                    }
+                }
+            }
+        }
         return operands.0.withUnsafeBufferPointer { aBuffer in
             operands.1.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeMutableBufferPointer { cBuffer in
                     let (a, b, c) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
                     if oneDNN {
-                        let whole = OneDNNWhole(product, lda: lda, ldb: ldb, a: a, b: b, c: c)
+                        let whole = OneDNNWhole(product, lda: lda, ldb: ldb, operandType: dnnl_f32, a: a, b: b, c: c)!
                         return Timing.median(repeats: repeats) { whole.run() }
                     }
                     return Timing.median(repeats: repeats) {
@@ -104,20 +151,22 @@ enum GemmBenchmark {
         var engine: dnnl_engine_t?, stream: dnnl_stream_t?, primitive: dnnl_primitive_t?
         var memories: [dnnl_memory_t?] = [nil, nil, nil]
 
-        init(_ product: Product, lda: Int, ldb: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        /// nil when oneDNN makes no matmul for these operands (bf16 on a CPU without AVX-512).
+        init?(_ product: Product, lda: Int, ldb: Int, operandType: dnnl_data_type_t,
+              a: UnsafeRawPointer, b: UnsafeRawPointer, c: UnsafeMutablePointer<Float>) {
             dnnl_engine_create(&engine, dnnl_cpu, 0)
             dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)
             var descriptors = [dnnl_memory_desc_t](repeating: dnnl_memory_desc_t(), count: 3)
             let (m, n, k) = (dnnl_dim_t(product.m), dnnl_dim_t(product.n), dnnl_dim_t(product.k))
-            dnnl_memory_desc_init_by_strides(&descriptors[0], 2, [m, k], dnnl_f32,
+            dnnl_memory_desc_init_by_strides(&descriptors[0], 2, [m, k], operandType,
                                              product.transposeA ? [1, dnnl_dim_t(lda)] : [dnnl_dim_t(lda), 1])
-            dnnl_memory_desc_init_by_strides(&descriptors[1], 2, [k, n], dnnl_f32,
+            dnnl_memory_desc_init_by_strides(&descriptors[1], 2, [k, n], operandType,
                                              product.transposeB ? [1, dnnl_dim_t(ldb)] : [dnnl_dim_t(ldb), 1])
             dnnl_memory_desc_init_by_strides(&descriptors[2], 2, [m, n], dnnl_f32, [n, 1])
             var matmul = dnnl_matmul_desc_t()
             dnnl_matmul_desc_init(&matmul, &descriptors[0], &descriptors[1], nil, &descriptors[2])
             var primitiveDescriptor: dnnl_primitive_desc_t?
-            dnnl_primitive_desc_create(&primitiveDescriptor, &matmul, nil, engine, nil)
+            guard dnnl_primitive_desc_create(&primitiveDescriptor, &matmul, nil, engine, nil) == dnnl_success else { return nil }
             dnnl_primitive_create(&primitive, primitiveDescriptor)
             dnnl_primitive_desc_destroy(primitiveDescriptor)
             let pointers = [UnsafeMutableRawPointer(mutating: a), UnsafeMutableRawPointer(mutating: b), UnsafeMutableRawPointer(c)]
