@@ -95,11 +95,13 @@ enum OneDNNMatmul {
         /// Bytes of scratch memory the primitive needs.
         let scratchpadBytes: Int
         /// What the primitive is charged against its thread's ``OneDNNThreadContext/budget``: 24 KB
-        /// and the size of C. A proxy, not a measurement: oneDNN 2.6's matmul on AVX2 ("gemm:jit")
-        /// holds about 22 KiB before its first run and, after it, an amount that grows with the
-        /// product (averaged over m = 32 … 3,200 and k = 256: 351 KiB for n = 1,723, 2.2 MiB for
-        /// n = 13,784; Benchmarks/floors/onednn_matmul_memory.c). Charged this way, the sentence
-        /// VAE's peak stays within 12 MiB of OpenBLAS's and PixelRNN's small products stay cached.
+        /// and the size of C. A proxy set by measuring whole trainings: charged this way, the
+        /// sentence VAE's peak stays within 12 MiB of OpenBLAS's and PixelRNN's small products stay
+        /// cached. The primitive itself is small: oneDNN 2.6's matmul on AVX2 ("gemm:jit") holds
+        /// 23 KiB, 44 KiB with a sum post-op; what the process gains while products run (108–467
+        /// KiB per product of m = 32 … 3,200 rows, k = 256) stays resident after the primitives are
+        /// destroyed, so it is the allocator's high-water mark rather than the primitives'
+        /// (Benchmarks/floors/onednn_matmul_memory.c).
         let estimatedBytes: Int
 
         init?(_ key: Key, engine: dnnl_engine_t) {
