@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import XCTest
 
 /// `--precision bf16` on `latent train`: recorded in config.json, kept by --resume (bit for bit),
@@ -31,7 +32,8 @@ final class PrecisionCommandTests: SmallDataTestCase {
         let trained = try trainVAE(resumed, epochs: 1, precision: "bf16")
         XCTAssertEqual(trained.status, 0, trained.errors)
         XCTAssertEqual(try configuration(resumed)["precision"] as? String, "bf16")
-        XCTAssert(trained.errors.contains(", bf16 GEMMs"), "the opening line does not name the precision: \(trained.errors)")
+        XCTAssert(trained.errors.contains(", bf16 GEMMs on \(GEMMBackend.summary)"),
+                  "the opening line does not name the precision and the GEMM library: \(trained.errors)")
         XCTAssertEqual(trained.errors.split(separator: "\n").filter { $0.hasPrefix("bf16 GEMMs") }.count, 1,
                        "the log does not say once how bf16 runs: \(trained.errors)")
         // The flag is not ignored: one epoch in fp32 from the same seed trains other weights.

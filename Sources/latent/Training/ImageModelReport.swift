@@ -31,7 +31,7 @@ struct ImageModelReport: EpochReport {
         "training \(configuration.summary) (\(model.parameterCount) parameters) on \(configuration.data) "
             + "(\(trainingData.images.count) images, \(configuration.pixels.summary)), \(configuration.likelihood) likelihood, "
             + "β \(configuration.beta.summary), \(configuration.optimizer) \(configuration.learningRate), batch \(configuration.batchSize), "
-            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName), \(training.settings.precision.rawValue) GEMMs"
+            + "\(ComputeThreads.count) threads, \(training.settings.precision.rawValue) GEMMs on \(GEMMBackend.summary)"
     }
 
     var closing: String { "done: \(folder.url.path)/metrics.jsonl, checkpoint.safetensors and images/" }

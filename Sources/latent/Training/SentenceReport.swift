@@ -33,7 +33,7 @@ struct SentenceReport: EpochReport {
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test sentences, "
             + "vocabulary \(data.vocabulary.count); β \(model.isVariational ? configuration.beta.summary : "none (no latent)"), "
             + "Adam \(configuration.learningRate), clip \(configuration.clipNorm), batch \(configuration.batchSize), "
-            + "\(ComputeThreads.count) threads, OpenBLAS \(BLASRuntime.coreName), \(training.settings.precision.rawValue) GEMMs"
+            + "\(ComputeThreads.count) threads, \(training.settings.precision.rawValue) GEMMs on \(GEMMBackend.summary)"
     }
 
     var closing: String {
