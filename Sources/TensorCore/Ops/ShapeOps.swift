@@ -33,8 +33,12 @@ extension Tensor {
         let source = storage.pointer
         let rowLength = rank == 0 ? 1 : target[rank - 1]
         let step = readStrides.last ?? 0
+        let transpose = BatchedTranspose.view(of: shape.dimensions, axes: axes)
         let result = Tensor(shape: target) { out in
             let o = out.baseAddress!
+            if let transpose, Self.permutesByTiles {
+                return BatchedTranspose.copy(source, outer: transpose.outer, p: transpose.p, q: transpose.q, into: o)
+            }
             Broadcasting.forEachRow(of: target, stridesA: readStrides, stridesB: readStrides) { row, offset, _ in
                 for i in 0..<rowLength { o[row + i] = source[offset + i * step] }
             }
@@ -43,6 +47,10 @@ extension Tensor {
         for (position, axis) in axes.enumerated() { inverse[axis] = position }
         return result.recorded(from: [input]) { context in [context.upstream.permuted(inverse)] }
     }
+
+    /// Whether ``permuted(_:)`` copies batched transposes by tiles (``BatchedTranspose``); tests
+    /// turn it off to compare with the element-by-element copy.
+    nonisolated(unsafe) static var permutesByTiles = true
 
     /// Swaps the last two axes (the matrix transpose for rank 2).
     public func transposed() -> Tensor {
