@@ -49,11 +49,16 @@ enum GemmBenchmark {
             (Tensor.normal(product.transposeA ? [product.k, product.m] : [product.m, product.k], using: &generator),
              Tensor.normal(product.transposeB ? [product.n, product.k] : [product.k, product.n], using: &generator))
         }
-        let engine = zip(products, operands).map { product, operands in
-            Timing.median(repeats: repeats) {
-                _ = operands.0.matmul(operands.1, transposeSelf: product.transposeA, transposeOther: product.transposeB)
+        func engineTimes(in precision: GEMMPrecision) -> [Double] {
+            GEMMPrecision.with(precision) {
+                zip(products, operands).map { product, operands in
+                    Timing.median(repeats: repeats) {
+                        _ = operands.0.matmul(operands.1, transposeSelf: product.transposeA, transposeOther: product.transposeB)
+                    }
+                }
             }
         }
+        let engine = engineTimes(in: .float32)
         let threads = Int32(ComputeThreads.count)
         omp_set_num_threads(threads)
         let whole = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: true)! }
@@ -64,13 +69,7 @@ enum GemmBenchmark {
         openblas_set_num_threads(threads)
         let openBLAS = zip(products, operands).map { product, operands in time(product, operands, repeats: repeats, oneDNN: false)! }
         openblas_set_num_threads(1)
-        let engineBF16 = zip(products, operands).map { product, operands in
-            GEMMPrecision.with(.bfloat16) {
-                Timing.median(repeats: repeats) {
-                    _ = operands.0.matmul(operands.1, transposeSelf: product.transposeA, transposeOther: product.transposeB)
-                }
-            }
-        }
+        let engineBF16 = engineTimes(in: .bfloat16)
 
         let widths = [20, 14, 12, 10, 10, 14]
         printRow(["product", "m×n×k", "oneDNN whole", "OpenBLAS", "engine", "engine/oneDNN"], widths: widths)
@@ -111,12 +110,7 @@ enum GemmBenchmark {
         var c = [Float](repeating: 0, count: product.m * product.n)
         let (lda, ldb) = (product.transposeA ? product.m : product.k, product.transposeB ? product.k : product.n)
         if bfloat16 {
-            // bf16 is FP32's high half; rounding to nearest, ties to even.
-            func bits(_ value: Float) -> UInt16 {
-                let word = value.bitPattern
-                return UInt16(truncatingIfNeeded: (word &+ 0x7FFF &+ ((word >> 16) & 1)) >> 16)
-            }
-            let (a, b) = (operands.0.scalars.map(bits), operands.1.scalars.map(bits))
+            let (a, b) = (operands.0.scalars.map(BFloat16Rounding.bits), operands.1.scalars.map(BFloat16Rounding.bits))
             return a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in

@@ -48,7 +48,7 @@ enum BFloat16GEMM {
     }
 
     /// The stored shapes of a GEMM's operands: A is m×k (k×m when transposed), B is k×n (n×k).
-    private struct StoredShapes {
+    struct StoredShapes {
         let aRows: Int, aColumns: Int, bRows: Int, bColumns: Int
         var aCount: Int { aRows * aColumns }
         var bCount: Int { bRows * bColumns }

@@ -211,7 +211,9 @@ struct GEMMLayout {
         case let .bfloat16(a, b):
             key.bfloat16Operands = true
             if OneDNNMatmul.multiply(key, a: a + aOffset, b: b + bOffset, c: cStart) { return }
-            let (aCount, bCount) = (storedCount(ofA: true), storedCount(ofA: false))
+            // bf16 operands are dense copies (``BFloat16GEMM/native``): each stored row its own length.
+            let shapes = BFloat16GEMM.StoredShapes(self)
+            let (aCount, bCount) = (shapes.aCount, shapes.bCount)
             let wideA = BufferPool.allocate(count: aCount), wideB = BufferPool.allocate(count: bCount)
             defer {
                 BufferPool.release(wideA, count: aCount)
@@ -221,12 +223,6 @@ struct GEMMLayout {
             for index in 0..<bCount { wideB[index] = Float(bitPattern: UInt32(b[index]) << 16) }
             multiplyOnOneDNN(block, alpha: alpha, operands: .float32(wideA, wideB), beta: beta, c: c)
         }
-    }
-
-    /// Elements from the first stored row of A (or B) to the end of its last one.
-    func storedCount(ofA: Bool) -> Int {
-        let (rows, columns, stride) = ofA ? (transposeA ? (k, m, lda) : (m, k, lda)) : (transposeB ? (n, k, ldb) : (k, n, ldb))
-        return (rows - 1) * stride + columns
     }
 
     /// C[rows, :] = α·op(A)[rows, :]·op(B) + β·C[rows, :].

@@ -50,7 +50,7 @@ public enum GEMMPrecision: String, Sendable, CaseIterable, Codable {
 }
 
 /// Rounding FP32 to the nearest bf16, ties to even, kept in FP32's layout (low 16 bits zero).
-enum BFloat16Rounding {
+public enum BFloat16Rounding {
     /// `value` rounded to bf16. NaN stays NaN; values that round past the largest bf16 become ±∞.
     @inline(__always)
     static func round(_ value: Float) -> Float {
@@ -62,7 +62,7 @@ enum BFloat16Rounding {
 
     /// `value` rounded to bf16, as bf16's 16 bits (the high half of FP32's), as oneDNN reads bf16.
     @inline(__always)
-    static func bits(_ value: Float) -> UInt16 {
+    public static func bits(_ value: Float) -> UInt16 {
         UInt16(truncatingIfNeeded: round(value).bitPattern >> 16)
     }
 
