@@ -36,6 +36,7 @@ for section in sections {
     case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "pixelcnn-step": PixelCNNBenchmark.steps(repeats: repeats)
+    case "pixelcnn-colour": ColourPixelCNNBenchmark.run(repeats: repeats)
     case "pixelrnn": PixelRNNBenchmark.run(repeats: repeats)
     case "pixelrnn-row", "pixelrnn-diagonal":
         PixelRNNBenchmark.run(repeats: repeats, kinds: [section == "pixelrnn-row" ? .row : .diagonal])
@@ -54,7 +55,7 @@ for section in sections {
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, pixelrnn-colour, pixelrnn-colour-sample, sentence, sentence-vae or rnnlm.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelcnn-colour, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, pixelrnn-colour, pixelrnn-colour-sample, sentence, sentence-vae or rnnlm.\n".utf8))
         exit(2)
     }
 }

@@ -1,5 +1,6 @@
 #include "elementwise_kernels.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,25 @@ static inline __attribute__((always_inline)) float tanh_of(float x) {
     }                                                                                                    \
     attributes static void tanh_in_place_##suffix(float *x, long n) {                                   \
         for (long i = 0; i < n; i++) x[i] = tanh_of(x[i]);                                               \
+    }                                                                                                    \
+    attributes static void softmax_columns_##suffix(const float *restrict x, long x_stride,             \
+                                                    float *restrict exps, long exps_stride, long rows,   \
+                                                    long columns, float *restrict largest,               \
+                                                    float *restrict sum) {                               \
+        for (long j = 0; j < columns; j++) largest[j] = -INFINITY, sum[j] = 0;                           \
+        for (long i = 0; i < rows; i++) {                                                                \
+            const float *row = x + i * x_stride;                                                         \
+            for (long j = 0; j < columns; j++) largest[j] = row[j] > largest[j] ? row[j] : largest[j];   \
+        }                                                                                                \
+        for (long i = 0; i < rows; i++) {                                                                \
+            const float *row = x + i * x_stride;                                                         \
+            float *out = exps + i * exps_stride;                                                         \
+            for (long j = 0; j < columns; j++) {                                                         \
+                float e = exp_of(row[j] - largest[j]);                                                   \
+                out[j] = e;                                                                              \
+                sum[j] += e;                                                                             \
+            }                                                                                            \
+        }                                                                                                \
     }
 
 LOOPS(baseline, )
@@ -84,10 +104,12 @@ typedef struct {
     void (*tanh)(const float *, float *, long);
     void (*sigmoid_in_place)(float *, long);
     void (*tanh_in_place)(float *, long);
+    void (*softmax_columns)(const float *, long, float *, long, long, long, float *, float *);
 } kernel_table;
 
 #define TABLE(value, suffix) \
-    { value, exp_##suffix, sigmoid_##suffix, tanh_##suffix, sigmoid_in_place_##suffix, tanh_in_place_##suffix }
+    { value, exp_##suffix, sigmoid_##suffix, tanh_##suffix, sigmoid_in_place_##suffix, tanh_in_place_##suffix, \
+      softmax_columns_##suffix }
 
 static const kernel_table baseline_table = TABLE(LATENT_ISA_BASELINE, baseline);
 #if defined(__x86_64__)
@@ -155,3 +177,7 @@ void latent_sigmoid(const float *x, float *y, long n) { kernels()->sigmoid(x, y,
 void latent_tanh(const float *x, float *y, long n) { kernels()->tanh(x, y, n); }
 void latent_sigmoid_in_place(float *x, long n) { kernels()->sigmoid_in_place(x, n); }
 void latent_tanh_in_place(float *x, long n) { kernels()->tanh_in_place(x, n); }
+void latent_softmax_columns(const float *x, long x_stride, float *exps, long exps_stride, long rows, long columns,
+                            float *largest, float *sum) {
+    kernels()->softmax_columns(x, x_stride, exps, exps_stride, rows, columns, largest, sum);
+}

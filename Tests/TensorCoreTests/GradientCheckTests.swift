@@ -171,6 +171,8 @@ final class GradientCheckTests: XCTestCase {
         GradientCase("log softmax", [[3, 5]]) { $0[0].logSoftmax() },
         GradientCase("softmax axis 0", [[3, 5]]) { $0[0].softmax(axis: 0) },
         GradientCase("cross-entropy", [[4, 5]]) { $0[0].crossEntropy(labels: [1, 0, 4, 1]) },
+        // 70 positions: a whole tile of 64 and a partial one.
+        GradientCase("cross-entropy along channels", [[2, 5, 70]]) { $0[0].crossEntropyAlongChannels(labels: (0..<140).map { $0 * 7 % 5 }) },
         GradientCase("binary cross-entropy", [[3, 4], [3, 4]]) { inputs in
             inputs[0].binaryCrossEntropy(targets: (inputs[1] * 0.25 + 0.5))
         },

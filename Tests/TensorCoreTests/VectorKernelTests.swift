@@ -50,6 +50,21 @@ final class VectorKernelTests: XCTestCase {
         values = Self.inputs
         values.withUnsafeMutableBufferPointer { VectorKernels.tanhInPlace($0.baseAddress!, count: $0.count) }
         assertClose(values, Self.inputs.map { FastMath.tanh($0) }, relative: 1e-6, "tanh in place")
+        // The column softmax, on the inputs as a block of 7 rows (the last column's tail left out):
+        // a stride wider than the columns read, and sums of 7 terms in the same order.
+        let columns = Self.inputs.count / 7 - 3, stride = columns + 3
+        var exps = [Float](repeating: 0, count: 7 * columns), largest = [Float](repeating: 0, count: columns)
+        var sums = largest
+        VectorKernels.softmaxColumns(Self.inputs, xStride: stride, exps: &exps, expsStride: columns, rows: 7,
+                                     columns: columns, largest: &largest, sum: &sums)
+        let expectedLargest = (0..<columns).map { j in (0..<7).map { Self.inputs[$0 * stride + j] }.max()! }
+        let expectedExps = (0..<7 * columns).map { index in
+            FastMath.exp(Self.inputs[index / columns * stride + index % columns] - expectedLargest[index % columns])
+        }
+        XCTAssertEqual(largest, expectedLargest, "softmax columns: largest")
+        assertClose(exps, expectedExps, relative: 1e-6, "softmax columns: exps")
+        assertClose(sums, (0..<columns).map { j in (0..<7).reduce(Float(0)) { $0 + expectedExps[$1 * columns + j] } },
+                    relative: 1e-6, "softmax columns: sums")
         // And against libm, to the functions' documented accuracy.
         assertClose(x.tanh().scalars, Self.inputs.map { Foundation.tanh($0) }, relative: 2e-6, "tanh against libm")
     }

@@ -24,4 +24,12 @@ void latent_tanh(const float *x, float *y, long n);
 void latent_sigmoid_in_place(float *x, long n);
 void latent_tanh_in_place(float *x, long n);
 
+/// The softmax of each column of a rows × columns block whose rows lie x_stride floats apart (the
+/// classes of a channels-first image model's output are its rows, its positions the columns):
+/// largest[j] = max_i x[i][j], exps[i][j] = e^(x[i][j] − largest[j]) (rows exps_stride floats
+/// apart) and sum[j] = Σ_i exps[i][j]. A column whose largest value is not finite leaves its exps
+/// and sum meaningless; the caller checks largest. x and exps must not overlap.
+void latent_softmax_columns(const float *x, long x_stride, float *exps, long exps_stride, long rows, long columns,
+                            float *largest, float *sum);
+
 #endif

@@ -51,9 +51,9 @@ public enum PixelDistribution: Equatable, Sendable, CustomStringConvertible {
         case .bernoulli:
             return logits.reshaped([count, pixels]).binaryCrossEntropyRowSums(targets: images.reshaped([count, pixels]))
         case .categorical(let levels):
-            // One row of `levels` logits per pixel, in the images' pixel order.
-            let rows = logits.permuted([0, 2, 3, 1]).reshaped([count * pixels, levels])
-            return rows.crossEntropy(labels: self.levels(of: images)).reshaped([count, pixels]).sum(axis: 1)
+            // The levels of a pixel lie a plane apart: the softmax runs along the channel axis.
+            return logits.reshaped([count, levels, pixels])
+                .crossEntropyAlongChannels(labels: self.levels(of: images)).sum(axis: 1)
         }
     }
 

@@ -29,6 +29,16 @@ public enum VectorKernels {
     @inline(__always)
     static func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) { latent_tanh_in_place(x, count) }
 
+    /// The softmax of each column of a `rows` × `columns` block whose rows lie `xStride` floats
+    /// apart: `largest[j]` = maxᵢ x[i][j], `exps[i][j]` = e^(x[i][j] − largest[j]) (rows
+    /// `expsStride` apart) and `sum[j]` = Σᵢ exps[i][j]. A column whose largest value is not finite
+    /// leaves its exps and sum meaningless. x and exps do not overlap.
+    @inline(__always)
+    static func softmaxColumns(_ x: UnsafePointer<Float>, xStride: Int, exps: UnsafeMutablePointer<Float>, expsStride: Int,
+                               rows: Int, columns: Int, largest: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>) {
+        latent_softmax_columns(x, xStride, exps, expsStride, rows, columns, largest, sum)
+    }
+
     /// `out[i] = f(a[i])` with the loop split across ``ComputeThreads`` as ``Kernels/map(_:into:_:)`` splits it.
     static func map(_ loop: Loop, _ a: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         nonisolated(unsafe) let (x, o) = (a.baseAddress!, out.baseAddress!)
