@@ -31,6 +31,8 @@ final class MaskedConvolutionTests: XCTestCase {
         Configuration(n: 2, c: 2, h: 5, w: 6, outputs: 3, mask: KernelMask(height: 3, width: 3, liveTaps: [8, 0, 4]), bias: true),
         Configuration(n: 2, c: 3, h: 4, w: 4, outputs: 2, mask: .causal(.b, size: 1), bias: true),
         Configuration(n: 2, c: 3, h: 4, w: 4, outputs: 2, mask: .causal(.a, size: 1), bias: true),
+        // 1×1 without a bias, rows not a multiple of 8 wide: the borderless planes read and written in place.
+        Configuration(n: 3, c: 3, h: 3, w: 9, outputs: 6, mask: .causal(.b, size: 1), bias: false),
     ]
 
     // MARK: Masks

@@ -29,6 +29,9 @@ final class ResidualMaskedConvolutionTests: XCTestCase {
             (2, 2, 4, 6, .causal(.b, height: 1, width: 3), true),
             (2, 3, 6, 5, .rowsAbove(height: 3, width: 3, includingCentreRow: true), true),
             (2, 64, 28, 28, .causal(.b, size: 3), true),   // the reference PixelCNN's block
+            // 1×1 kernels have no borders: the ReLU copy in, the residual and bias added in place.
+            (2, 3, 5, 9, .causal(.b, size: 1), true),
+            (2, 2, 3, 4, .causal(.b, size: 1), false),
         ]
         for threads in [1, 2] {
             ComputeThreads.set(threads)
