@@ -6,51 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-// The functions, as the engine's FastMath defines them (Sources/TensorCore/Kernels/FastMath.swift):
-// branch-free polynomials that vectorize. Each is always inlined into every variant's loop, so each
-// loop is compiled for that variant's instruction set.
-
-static inline __attribute__((always_inline)) float exp_of(float x) {
-    float clamped = x < -87.33f ? -87.33f : (x > 88.37f ? 88.37f : x);
-    // Adding 1.5·2²³ rounds x·log₂e to the nearest integer n, which then sits in the low mantissa bits.
-    float shifted = clamped * 1.44269504f + 12582912.0f;
-    float n = shifted - 12582912.0f;
-    float r = (clamped - n * 0.693359375f) + n * 2.1219444e-4f;
-    float p = 1.0f / 720;
-    p = p * r + 1.0f / 120;
-    p = p * r + 1.0f / 24;
-    p = p * r + 1.0f / 6;
-    p = p * r + 0.5f;
-    p = p * r + 1;
-    p = p * r + 1;
-    int32_t bits;
-    memcpy(&bits, &shifted, sizeof bits);
-    bits = (bits - 0x4B400000 + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-// Computed from e^(−|x|) ≤ 1, so neither branch overflows.
-static inline __attribute__((always_inline)) float sigmoid_of(float x) {
-    float e = exp_of(x < 0 ? x : -x);
-    return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
-
-static inline __attribute__((always_inline)) float tanh_of(float x) {
-    float magnitude = x < 0 ? -x : x;
-    float e = exp_of(-2 * magnitude);
-    float far = (1 - e) / (1 + e);
-    float x2 = x * x;
-    float series = 62.0f / 2835;
-    series = series * x2 - 17.0f / 315;
-    series = series * x2 + 2.0f / 15;
-    series = series * x2 - 1.0f / 3;
-    series = series * x2 + 1;
-    float near = magnitude * series;
-    float result = magnitude < 0.25f ? near : far;
-    return x < 0 ? -result : result;
-}
+#include "fast_math.h"
 
 // One loop per function and variant. `restrict` on the out-of-place loops and a single pointer on
 // the in-place ones, so the compiler needs no overlap check, which would send an in-place call to

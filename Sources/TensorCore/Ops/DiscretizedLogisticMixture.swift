@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The discretized logistic mixture of PixelCNN++ (Salimans, Karpathy, Chen & Kingma 2017): the
@@ -17,6 +18,11 @@ import Foundation
 /// case where the identity still fails: a scale so wide that the bin's width b − a underflows.
 /// Log-scales are floored at −7 (as in PixelCNN++): below that the bins are narrower than a level
 /// could resolve, and the floor keeps 1/s finite.
+///
+/// ``DiscretizedLogistic/logProbability(level:mean:logScale:)`` is the scalar definition, in libm's
+/// functions; the op runs the same formulas in `Sources/CKernels/logistic_mixture_kernels.c` over
+/// tiles of consecutive values at the CPU's vector width, and a test holds each compiled variant of
+/// the kernel to this definition.
 ///
 /// Parameters come as one row per example, [N, 3·K·D], in three blocks of K·D: mixture logits,
 /// means, log-scales; within a block, component k of value d is at k·D + d. That is the layout a
@@ -57,16 +63,17 @@ enum DiscretizedLogistic {
             return (logSigmoid(-a), inverseScale * tail, a * tail)
         }
         let width = b - a   // 2/(255 s) > 0
-        let logWidthTerm = Foundation.log(-Foundation.expm1(-width))
-        if logWidthTerm.isFinite {
+        if width >= Float.leastNormalMagnitude {
+            let logWidthTerm = Foundation.log(-Foundation.expm1(-width))
             // The 1/expm1(width) parts of d/da and d/db cancel in d/dμ, and are Δ/expm1(Δ) in d/d(log s).
             let (upper, lower) = (sigmoid(-b), sigmoid(a))
             return (logSigmoid(b) + logSigmoid(-a) + logWidthTerm,
                     inverseScale * (lower - upper),
                     a * lower - b * upper - width / Foundation.expm1(width))
         }
-        // The bin is too narrow in units of the scale to be told from a point: its mass is the
-        // density at the centre, e^m / (s (1 + e^m)²) with m = (x − μ)/s, times the width 2/255.
+        // The bin is too narrow in units of the scale to be told from a point (its width in those
+        // units below the smallest normal float): its mass is the density at the centre,
+        // e^m / (s (1 + e^m)²) with m = (x − μ)/s, times the width 2/255.
         let m = inverseScale * centred
         let slope = 1 - 2 * sigmoid(m)
         return (m - logScale + 2 * logSigmoid(-m) + Foundation.log(2 * halfBin),
@@ -91,48 +98,16 @@ extension Tensor {
         let parameters = self
         let rows = shape[0], values = data.shape[1], width = shape[1], k = components
         let gradient = GradientTape.isRecording && isDifferentiable ? TensorStorage(count: elementCount) : nil
+        // Rows in parallel; each row runs through the kernel (Sources/CKernels), which computes the
+        // formulas above over tiles of consecutive values at the CPU's vector width.
+        let scratchCount = latent_logistic_mixture_scratch_floats(k)
         let result = Tensor(shape: [rows]) { out in
             nonisolated(unsafe) let (p, x, g, sums) = (parameters.storage.pointer, data.storage.pointer, gradient?.pointer, out.baseAddress!)
             ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / Swift.max(width, 1))) { range in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * k) { scratch in
-                    let terms = scratch.baseAddress!, dMeans = terms + k, dScales = terms + 2 * k, logWeights = terms + 3 * k
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
                     for row in range {
-                        let ps = p + row * width, xs = x + row * values
-                        let (logits, means, scales) = (ps, ps + k * values, ps + 2 * k * values)
-                        var total = 0.0
-                        for d in 0..<values {
-                            let level = Int((Swift.min(Swift.max(xs[d], 0), 1) * 255).rounded())
-                            // log π_k by a log-softmax over the K logits, max subtracted.
-                            var largestLogit = -Float.infinity
-                            for c in 0..<k { largestLogit = Swift.max(largestLogit, logits[c * values + d]) }
-                            var logitSum: Float = 0
-                            for c in 0..<k { logitSum += Foundation.exp(logits[c * values + d] - largestLogit) }
-                            let logNormalizer = largestLogit + Foundation.log(logitSum)
-                            var largest = -Float.infinity
-                            for c in 0..<k {
-                                let logScale = Swift.max(scales[c * values + d], DiscretizedLogistic.minimumLogScale)
-                                let component = DiscretizedLogistic.logProbability(level: level, mean: means[c * values + d], logScale: logScale)
-                                logWeights[c] = logits[c * values + d] - logNormalizer
-                                terms[c] = logWeights[c] + component.value
-                                dMeans[c] = component.dMean
-                                dScales[c] = scales[c * values + d] >= DiscretizedLogistic.minimumLogScale ? component.dLogScale : 0
-                                largest = Swift.max(largest, terms[c])
-                            }
-                            var sum: Float = 0
-                            for c in 0..<k { sum += Foundation.exp(terms[c] - largest) }
-                            let logProbability = largest + Foundation.log(sum)
-                            total -= Double(logProbability)
-                            guard let g else { continue }
-                            let gs = g + row * width
-                            for c in 0..<k {
-                                // Responsibility r_c = π_c P_c / P; −log P has ∂/∂logit = π_c − r_c.
-                                let responsibility = Foundation.exp(terms[c] - logProbability)
-                                gs[c * values + d] = Foundation.exp(logWeights[c]) - responsibility
-                                gs[(k + c) * values + d] = -responsibility * dMeans[c]
-                                gs[(2 * k + c) * values + d] = -responsibility * dScales[c]
-                            }
-                        }
-                        sums[row] = Float(total)
+                        sums[row] = Float(latent_logistic_mixture_row(p + row * width, x + row * values, values, k,
+                                                                      g.map { $0 + row * width }, scratch.baseAddress!))
                     }
                 }
             }
