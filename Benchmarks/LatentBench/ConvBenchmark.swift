@@ -22,8 +22,18 @@ enum ConvBenchmark {
         Layer(name: "dec2 convT 32→1", input: [128, 32, 14, 14], weight: [32, 1, 4, 4], transposed: true, inputNeedsGradient: true),
     ]
 
-    static func run(repeats: Int) {
-        print("\n## Conv VAE convolutions, 4×4 stride 2 padding 1, batch 128 (median of \(repeats); threads: \(ComputeThreads.count))")
+    /// The same four on CIFAR-sized colour images: 3 → 32 → 64 and back to 45 = 3·(3·5) output
+    /// channels, the parameters of a mixture of 5 logistics per sub-pixel (section `conv-colour`).
+    static let colourLayers: [Layer] = [
+        Layer(name: "enc1 conv 3→32", input: [128, 3, 32, 32], weight: [32, 3, 4, 4], transposed: false, inputNeedsGradient: false),
+        Layer(name: "enc2 conv 32→64", input: [128, 32, 16, 16], weight: [64, 32, 4, 4], transposed: false, inputNeedsGradient: true),
+        Layer(name: "dec1 convT 64→32", input: [128, 64, 8, 8], weight: [64, 32, 4, 4], transposed: true, inputNeedsGradient: true),
+        Layer(name: "dec2 convT 32→45", input: [128, 32, 16, 16], weight: [32, 45, 4, 4], transposed: true, inputNeedsGradient: true),
+    ]
+
+    static func run(repeats: Int, colour: Bool = false) {
+        let layers = colour ? colourLayers : layers
+        print("\n## \(colour ? "Colour conv" : "Conv") VAE convolutions, 4×4 stride 2 padding 1, batch 128 (median of \(repeats); threads: \(ComputeThreads.count))")
         let widths = [18, 18, 10, 9, 12, 9]
         printRow(["layer", "output", "fwd ms", "GFLOP/s", "fwd+bwd ms", "GFLOP/s"], widths: widths)
         var generator = RandomGenerator(seed: 3)

@@ -33,6 +33,7 @@ for section in sections {
     case "elementwise": ElementwiseBenchmark.run(repeats: repeats)
     case "step": TrainingStepBenchmark.run(steps: repeats * 4)
     case "conv": ConvBenchmark.run(repeats: repeats)
+    case "conv-colour": ConvBenchmark.run(repeats: repeats, colour: true)
     case "pixelcnn": PixelCNNBenchmark.run(repeats: repeats)
     case "pixelcnn-sample": PixelCNNBenchmark.sampling(repeats: repeats)
     case "pixelcnn-step": PixelCNNBenchmark.steps(repeats: repeats)
@@ -55,7 +56,7 @@ for section in sections {
             exit(1)
         }
     default:
-        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelcnn-colour, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, pixelrnn-colour, pixelrnn-colour-sample, sentence, sentence-vae or rnnlm.\n".utf8))
+        FileHandle.standardError.write(Data("latent-bench: unknown section '\(section)'; use gemm, elementwise, step, conv, conv-colour, epoch, conv-epoch, pixelcnn, pixelcnn-sample, pixelcnn-step, pixelcnn-colour, pixelrnn, pixelrnn-row, pixelrnn-diagonal, pixelrnn-sample, pixelrnn-colour, pixelrnn-colour-sample, sentence, sentence-vae or rnnlm.\n".utf8))
         exit(2)
     }
 }

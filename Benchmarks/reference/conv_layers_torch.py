@@ -6,7 +6,10 @@ median over --repeats of the forward alone (under no_grad) and of forward + back
 upstream gradient. The first layer's input is data and gets no gradient; the others' inputs do.
 GFLOP/s count the GEMM work only (2*N*O*P*K per product), as the Swift benchmark does.
 
-  /tmp/venv-ref/bin/python Benchmarks/reference/conv_layers_torch.py --threads 2
+  /tmp/venv-ref/bin/python Benchmarks/reference/conv_layers_torch.py --threads 2 [--colour]
+
+--colour times the colour conv VAE's layers instead (vae_conv_colour_torch.py: 3x32x32 images,
+45 output channels), as `latent-bench conv-colour` does.
 """
 import argparse
 import time
@@ -17,6 +20,7 @@ import torch.nn.functional as F
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--repeats", type=int, default=50)
+p.add_argument("--colour", action="store_true", help="the colour conv VAE's layers")
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(3)
@@ -28,6 +32,14 @@ LAYERS = [
     ("dec1 convT 64->32", (128, 64, 7, 7), (64, 32, 4, 4), True, True),
     ("dec2 convT 32->1", (128, 32, 14, 14), (32, 1, 4, 4), True, True),
 ]
+COLOUR_LAYERS = [
+    ("enc1 conv 3->32", (128, 3, 32, 32), (32, 3, 4, 4), False, False),
+    ("enc2 conv 32->64", (128, 32, 16, 16), (64, 32, 4, 4), False, True),
+    ("dec1 convT 64->32", (128, 64, 8, 8), (64, 32, 4, 4), True, True),
+    ("dec2 convT 32->45", (128, 32, 16, 16), (32, 45, 4, 4), True, True),
+]
+if args.colour:
+    LAYERS = COLOUR_LAYERS
 
 
 def median_seconds(body, repeats, warmup=2):
