@@ -31,15 +31,40 @@ final class BufferPoolTests: XCTestCase {
     /// returned: the sizes a step still uses survive a burst of others.
     func testFullPoolEvictsTheOldestBuffers() {
         let burstCount = 40_000_000, oldCount = 20_000_000   // classes of 160 MiB and 80 MiB
-        XCTAssertGreaterThan((3 * BufferPool.sizeClass(of: burstCount) + BufferPool.sizeClass(of: oldCount)) * 4,
-                             BufferPool.capacityBytes, "the test needs the four buffers to overfill the pool")
-        let old = BufferPool.allocate(count: oldCount)
-        BufferPool.release(old, count: oldCount)
-        XCTAssert(BufferPool.isCached(old))
-        let burst = (0..<3).map { _ in BufferPool.allocate(count: burstCount) }
-        for buffer in burst { BufferPool.release(buffer, count: burstCount) }
-        XCTAssertLessThanOrEqual(BufferPool.cachedBytes, BufferPool.capacityBytes)
-        XCTAssertFalse(BufferPool.isCached(old), "the oldest buffer was freed to make room")
-        XCTAssert(burst.allSatisfy(BufferPool.isCached), "the newest buffers stay in the pool")
+        // The pool keeps up to the process's peak of live buffers, which earlier tests may have
+        // raised: the burst's own books are checked here, and the limit on the whole pool below.
+        var books = BufferPool.State()
+        let fake = { (address: Int) in UnsafeMutablePointer<Float>(bitPattern: address)! }
+        let (oldClass, burstClass) = (BufferPool.sizeClass(of: oldCount), BufferPool.sizeClass(of: burstCount))
+        XCTAssertGreaterThan((3 * burstClass + oldClass) * 4, BufferPool.capacityBytes, "the test needs the four buffers to overfill the pool")
+        XCTAssertNil(books.take(sizeClass: oldClass).reused)
+        XCTAssertEqual(books.giveBack(fake(64), sizeClass: oldClass), [])
+        for address in [128, 192, 256] { XCTAssertNil(books.take(sizeClass: burstClass).reused) }
+        let freed = [128, 192, 256].flatMap { books.giveBack(fake($0), sizeClass: burstClass) }
+        XCTAssertEqual(freed, [fake(64)], "the oldest buffer is freed to make room")
+        XCTAssertLessThanOrEqual(books.cachedBytes, Swift.max(BufferPool.capacityBytes, books.peakLiveBytes))
+        XCTAssertGreaterThanOrEqual(BufferPool.currentLimit, BufferPool.capacityBytes)
+        XCTAssertEqual(Set(books.free[burstClass]!.map(\.pointer)), Set([128, 192, 256].map(fake)), "the newest buffers stay in the pool")
+    }
+
+    /// A process that has had more live at once than the capacity may cache that much: a step
+    /// finds all of its buffers again, yet cached and live together never exceed the peak.
+    func testThePoolKeepsWhatTheProcessHadLiveAtOnce() {
+        var books = BufferPool.State()
+        let fake = { (address: Int) in UnsafeMutablePointer<Float>(bitPattern: address)! }
+        let step = 50 << 20   // floats: 200 MiB buffers, four live at once (800 MiB, above the capacity)
+        for address in [64, 128, 192, 256] { XCTAssertNil(books.take(sizeClass: step).reused) }
+        let freed = [64, 128, 192, 256].flatMap { books.giveBack(fake($0), sizeClass: step) }
+        XCTAssertEqual(freed, [], "800 MiB were live at once: the pool keeps them all")
+        XCTAssertEqual(books.cachedBytes, 800 << 20)
+        // The next step reuses every one of them.
+        XCTAssertEqual(Set((0..<4).compactMap { _ in books.take(sizeClass: step).reused }), Set([64, 128, 192, 256].map(fake)))
+        _ = [64, 128, 192, 256].flatMap { books.giveBack(fake($0), sizeClass: step) }
+        // A new size (300 MiB) while nothing else is live: room is made so that cached and live
+        // stay within the peak of 800 MiB.
+        let other = books.take(sizeClass: 75 << 20)
+        XCTAssertNil(other.reused)
+        XCTAssertEqual(other.evicted, [fake(64), fake(128)], "the two longest-waiting buffers are freed")
+        XCTAssertLessThanOrEqual(books.cachedBytes + books.liveBytes, books.peakLiveBytes)
     }
 }

@@ -13,24 +13,63 @@ import Foundation
 /// buffers that have waited longest, not the one just returned: the sizes still in use stay.
 /// Pooled by exact size and refusing new buffers when full, the sentence VAE faulted in about
 /// 22 MB of fresh pages per batch (6% of its time); now it faults almost none.
+///
+/// The pool may keep more than ``capacityBytes`` when the process has already had that much live
+/// at once: cached and live buffers together stay within the largest total of live buffers seen
+/// (``State/peakLiveBytes``). A step whose tensors peak at 1.4 GB (a colour PixelRNN's) then finds
+/// all of them again in the next step instead of faulting in the part beyond 512 MiB, and the
+/// process's peak memory does not grow: the pool only holds on to pages the process had anyway.
 enum BufferPool {
     /// Buffers smaller than this come straight from malloc, which is fast for them.
     static let minimumPooledCount = 1024
-    /// The most memory the pool keeps for reuse.
+    /// The memory the pool keeps for reuse whatever the process's peak.
     static let capacityBytes = 512 << 20
 
     /// A free buffer and when it was returned.
-    private struct Cached {
+    struct Cached {
         let pointer: UnsafeMutablePointer<Float>
         let returned: UInt64
     }
 
-    private struct State {
+    /// The pool's books: free buffers, cached and live bytes. Pure bookkeeping (it never touches
+    /// the buffers), so tests can run it on its own.
+    struct State {
         /// Free buffers by size class (in floats), oldest first.
         var free: [Int: [Cached]] = [:]
         var cachedBytes = 0
+        /// Bytes of pooled-size buffers handed out and not yet returned, and the most there were.
+        var liveBytes = 0, peakLiveBytes = 0
         /// Counts returns, to order buffers by age.
         var clock: UInt64 = 0
+
+        /// The most the pool may cache while `live` bytes are in use: what keeps cached + live
+        /// within the peak of live bytes, and never less than ``capacityBytes``.
+        func limit(whileLive live: Int) -> Int { Swift.max(capacityBytes, peakLiveBytes - live) }
+
+        /// A request for a buffer of `sizeClass` floats: a cached one to reuse (the newest of the
+        /// class, the likeliest to be in cache still) or nil, when the caller allocates a fresh one
+        /// after freeing `evicted`, which makes room so that cached and live stay within the limit.
+        mutating func take(sizeClass: Int) -> (reused: UnsafeMutablePointer<Float>?, evicted: [UnsafeMutablePointer<Float>]) {
+            let bytes = sizeClass * MemoryLayout<Float>.stride
+            liveBytes += bytes
+            peakLiveBytes = Swift.max(peakLiveBytes, liveBytes)
+            if let cached = free[sizeClass]?.popLast() {
+                cachedBytes -= bytes
+                return (cached.pointer, [])
+            }
+            return (nil, evict(downTo: limit(whileLive: liveBytes)))
+        }
+
+        /// Takes back a buffer of `sizeClass` floats; returns the longest-waiting buffers to free
+        /// if the pool is now over its limit.
+        mutating func giveBack(_ pointer: UnsafeMutablePointer<Float>, sizeClass: Int) -> [UnsafeMutablePointer<Float>] {
+            let bytes = sizeClass * MemoryLayout<Float>.stride
+            clock += 1
+            free[sizeClass, default: []].append(Cached(pointer: pointer, returned: clock))
+            cachedBytes += bytes
+            liveBytes -= bytes
+            return evict(downTo: limit(whileLive: liveBytes))
+        }
 
         /// Removes the buffers that have waited longest until at most `limit` bytes are cached,
         /// and hands them back for freeing.
@@ -67,12 +106,8 @@ enum BufferPool {
     static func allocate(count: Int) -> UnsafeMutablePointer<Float> {
         let capacity = sizeClass(of: count)
         if count >= minimumPooledCount {
-            let reused = state.withLock { state -> UnsafeMutablePointer<Float>? in
-                // The newest of the class: the likeliest to be in cache still.
-                guard let cached = state.free[capacity]?.popLast() else { return nil }
-                state.cachedBytes -= capacity * MemoryLayout<Float>.stride
-                return cached.pointer
-            }
+            let (reused, evicted) = state.withLock { $0.take(sizeClass: capacity) }
+            for buffer in evicted { UnsafeMutableRawPointer(buffer).deallocate() }
             if let reused { return reused }
         }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
@@ -89,19 +124,13 @@ enum BufferPool {
     }
 
     /// Takes back a buffer from `allocate` (with the `count` it was asked for) for reuse; frees
-    /// the longest-waiting buffers if that puts the pool over its capacity.
+    /// the longest-waiting buffers if that puts the pool over its limit.
     static func release(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         guard count >= minimumPooledCount else {
             UnsafeMutableRawPointer(pointer).deallocate()
             return
         }
-        let capacity = sizeClass(of: count)
-        let evicted = state.withLock { state -> [UnsafeMutablePointer<Float>] in
-            state.clock += 1
-            state.free[capacity, default: []].append(Cached(pointer: pointer, returned: state.clock))
-            state.cachedBytes += capacity * MemoryLayout<Float>.stride
-            return state.evict(downTo: capacityBytes)
-        }
+        let evicted = state.withLock { $0.giveBack(pointer, sizeClass: sizeClass(of: count)) }
         for buffer in evicted { UnsafeMutableRawPointer(buffer).deallocate() }
     }
 
@@ -112,4 +141,8 @@ enum BufferPool {
 
     /// Bytes currently held for reuse.
     static var cachedBytes: Int { state.withLock { $0.cachedBytes } }
+
+    /// The most the pool may cache now: ``capacityBytes``, or more after the process has had more
+    /// live at once than it has now.
+    static var currentLimit: Int { state.withLock { $0.limit(whileLive: $0.liveBytes) } }
 }
