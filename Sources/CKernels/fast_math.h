@@ -50,13 +50,9 @@ static inline __attribute__((always_inline)) float tanh_of(float x) {
     return x < 0 ? -result : result;
 }
 
-// log(1 + u) for u in [0, 1], as the engine's FastMath.log1p: with w = 1 + u (rounded),
-// log(w) = 2·atanh(s), s = (w − 1)/(w + 1) in [0, 1/3], as an odd series to s¹³; then
-// log(w)·u/(w − 1) corrects the rounding of w (Goldberg's trick), so tiny u keep their digits.
-static inline __attribute__((always_inline)) float log1p_of(float u) {
-    float w = 1 + u;
-    float d = w - 1;
-    float s = d / (w + 1);
+// 2·atanh(s) = log((1 + s)/(1 − s)) for |s| ≤ 1/3, as the odd series 2(s + s³/3 + … + s¹³/13):
+// the core of both logarithms below.
+static inline __attribute__((always_inline)) float two_atanh_of(float s) {
     float s2 = s * s;
     float series = 1.0f / 13;
     series = series * s2 + 1.0f / 11;
@@ -65,13 +61,22 @@ static inline __attribute__((always_inline)) float log1p_of(float u) {
     series = series * s2 + 1.0f / 5;
     series = series * s2 + 1.0f / 3;
     series = series * s2 + 1;
-    float log_w = 2 * s * series;
+    return 2 * s * series;
+}
+
+// log(1 + u) for u in [0, 1], as the engine's FastMath.log1p: with w = 1 + u (rounded),
+// log(w) = 2·atanh(s), s = (w − 1)/(w + 1) in [0, 1/3]; then log(w)·u/(w − 1) corrects the
+// rounding of w (Goldberg's trick), so tiny u keep their digits.
+static inline __attribute__((always_inline)) float log1p_of(float u) {
+    float w = 1 + u;
+    float d = w - 1;
+    float log_w = two_atanh_of(d / (w + 1));
     return d == 0 ? u : log_w * (u / d);
 }
 
 // log(x) for a positive normal x, within a few 1e-7 (relative, or absolute near x = 1): x = m·2^e
-// with m in [√½, √2), log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172, as an odd series to
-// s¹¹; e·log 2 in two parts so that its rounding does not swamp a small log m.
+// with m in [√½, √2), log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172; e·log 2 in two parts
+// so that its rounding does not swamp a small log m.
 static inline __attribute__((always_inline)) float log_of(float x) {
     int32_t bits;
     memcpy(&bits, &x, sizeof bits);
@@ -82,15 +87,7 @@ static inline __attribute__((always_inline)) float log_of(float x) {
     int high = m > 1.41421356f;
     m = high ? 0.5f * m : m;
     float e = (float)(exponent + high);
-    float s = (m - 1) / (m + 1);
-    float s2 = s * s;
-    float series = 1.0f / 11;
-    series = series * s2 + 1.0f / 9;
-    series = series * s2 + 1.0f / 7;
-    series = series * s2 + 1.0f / 5;
-    series = series * s2 + 1.0f / 3;
-    series = series * s2 + 1;
-    return (2 * s * series + e * -2.12194440e-4f) + e * 0.693359375f;
+    return (two_atanh_of((m - 1) / (m + 1)) + e * -2.12194440e-4f) + e * 0.693359375f;
 }
 
 #endif
