@@ -164,6 +164,21 @@ final class ColourPixelCNNTests: XCTestCase {
         XCTAssertLessThan(after, before - 50, "NLL went from \(before) to \(after) nats per image")
     }
 
+    /// Evaluation batches hold at most 128 MiB of logits: 42 colour images of 32×32 with 256
+    /// levels per sub-pixel (3 MiB of logits each), 500 binary grey ones; the figures do not
+    /// depend on the batch.
+    func testEvaluationBatchesBoundTheirLogits() {
+        var generator = RandomGenerator(seed: 4)
+        let colour = PixelCNN(channels: 6, residualBlocks: 1, firstKernelSize: 3, distribution: .categorical(levels: 256),
+                              imageChannels: 3, centresInput: true, using: &generator)
+        XCTAssertEqual(colour.evaluationBatchSize(height: 32, width: 32), 42)
+        XCTAssertEqual(PixelCNN(channels: 4, residualBlocks: 1, using: &generator).evaluationBatchSize(height: 28, width: 28), 500)
+        let rows = Tensor.uniform([9, 3 * Self.height * Self.width], using: &generator)
+        let whole = colour.negativeLogLikelihoods(rows, height: Self.height, width: Self.width, labels: nil)
+        let inFours = colour.negativeLogLikelihoods(rows, height: Self.height, width: Self.width, labels: nil, batchSize: 4)
+        for (a, b) in zip(whole, inFours) { XCTAssertEqual(a, b, accuracy: 1e-3 * Swift.abs(b)) }
+    }
+
     func testDisconnectedCentreWeightsStayZeroAndTheGreyModelIsUnchanged() {
         var generator = RandomGenerator(seed: 5)
         let colour = PixelCNN(channels: 6, residualBlocks: 1, distribution: .categorical(levels: 4), imageChannels: 3, using: &generator)

@@ -27,6 +27,9 @@ public protocol ExactLikelihoodImageModel: GenerativeModel where Batch == ImageB
 extension ExactLikelihoodImageModel {
     public var isConditional: Bool { classes > 0 }
 
+    /// The most bytes of logits an evaluation batch holds at once (``evaluationBatchSize(height:width:)``).
+    public static var evaluationLogitBudget: Int { 128 << 20 }
+
     /// Grey images, unless a model says otherwise.
     public var imageChannels: Int { 1 }
 
@@ -40,19 +43,29 @@ extension ExactLikelihoodImageModel {
     }
 
     /// Exact −log p(x) of every image of `rows` [N, C·H·W], in nats, evaluated in batches without
-    /// gradients. `progress` is called with (images done, images in all) after each batch.
-    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int = 500,
+    /// gradients (of ``evaluationBatchSize(height:width:)`` images unless `batchSize` says).
+    /// `progress` is called with (images done, images in all) after each batch.
+    public func negativeLogLikelihoods(_ rows: Tensor, height: Int, width: Int, labels: [Int]?, batchSize: Int? = nil,
                                        progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(rows.shape[0])
         withoutGradients {
-            RowBatches.forEach(of: rows, size: batchSize) { range, batch in
+            RowBatches.forEach(of: rows, size: batchSize ?? evaluationBatchSize(height: height, width: width)) { range, batch in
                 let batchLabels = isConditional ? labels.map { Array($0[range]) } : nil
                 result += negativeLogLikelihood(images(batch, height: height, width: width), labels: batchLabels).scalars.map(Double.init)
                 progress(result.count, rows.shape[0])
             }
         }
         return result
+    }
+
+    /// Images per evaluation batch: 500, or fewer where the logits of 500 would pass
+    /// ``evaluationLogitBudget`` bytes. A colour model's 256 logits per sub-pixel take 3 MiB per
+    /// 32×32 image, so 500 would hold 1.5 GiB of logits at once (and the network's maps beside
+    /// them), which the evaluation does not need to run at full speed.
+    public func evaluationBatchSize(height: Int, width: Int) -> Int {
+        let bytesPerImage = imageChannels * distribution.logitsPerPixel * height * width * MemoryLayout<Float>.stride
+        return Swift.max(1, Swift.min(500, Self.evaluationLogitBudget / Swift.max(bytesPerImage, 1)))
     }
 
     /// Rows [N, C·H·W] of intensities or binarized pixels → [N, C, H, W] in the distribution's values.
