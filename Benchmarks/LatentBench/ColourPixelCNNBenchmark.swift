@@ -15,15 +15,16 @@ enum ColourPixelCNNBenchmark {
         var generator = RandomGenerator(seed: 1)
         let widths = [30, 9, 10, 9, 12, 9]
         printRow(["part", "taps", "fwd ms", "GFLOP/s", "fwd+bwd ms", "GFLOP/s"], widths: widths)
-        let layers: [(String, MaskedConv2d, Int)] = [
-            ("7×7 mask A 3→96", MaskedConv2d(.a, inputs: 3, outputs: channels, kernelSize: 7, channelGroups: 3, using: &generator), 3),
+        // (name, layer, its input channels, whether it runs as the fused residual block)
+        let layers: [(String, MaskedConv2d, Int, Bool)] = [
+            ("7×7 mask A 3→96", MaskedConv2d(.a, inputs: 3, outputs: channels, kernelSize: 7, channelGroups: 3, using: &generator), 3, false),
             ("3×3 mask B 96→96, residual", MaskedConv2d(.b, inputs: channels, outputs: channels, kernelSize: 3, channelGroups: 3,
-                                                         using: &generator), channels),
+                                                         using: &generator), channels, true),
             ("1×1 mask B 96→768", MaskedConv2d(.b, inputs: channels, outputs: 3 * levels, kernelSize: 1, channelGroups: 3,
-                                               using: &generator), channels),
+                                               using: &generator), channels, false),
         ]
-        for (name, layer, inputs) in layers {
-            let isInput = inputs == 3, isResidual = name.hasSuffix("residual")
+        for (name, layer, inputs, isResidual) in layers {
+            let isInput = inputs == 3
             let x = Tensor.normal([batch, inputs, size, size], using: &generator, requiresGradient: !isInput)
             let apply = { isResidual ? layer.residualBlock(x) : layer(x) }
             let forward = Timing.median(repeats: repeats) { _ = withoutGradients { apply() } }

@@ -29,11 +29,10 @@ static inline __attribute__((always_inline)) float exp_of(float x) {
     return p * scale;
 }
 
-// Computed from e^(−|x|) ≤ 1, so neither branch overflows.
-static inline __attribute__((always_inline)) float sigmoid_of(float x) {
-    float e = exp_of(x < 0 ? x : -x);
-    return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
+// σ(x) from e = e^(−|x|) ≤ 1, so neither branch overflows; callers that also need log σ(x) share e.
+static inline __attribute__((always_inline)) float sigmoid_from(float x, float e) { return x >= 0 ? 1 / (1 + e) : e / (1 + e); }
+
+static inline __attribute__((always_inline)) float sigmoid_of(float x) { return sigmoid_from(x, exp_of(x < 0 ? x : -x)); }
 
 static inline __attribute__((always_inline)) float tanh_of(float x) {
     float magnitude = x < 0 ? -x : x;
@@ -73,6 +72,9 @@ static inline __attribute__((always_inline)) float log1p_of(float u) {
     float log_w = two_atanh_of(d / (w + 1));
     return d == 0 ? u : log_w * (u / d);
 }
+
+// log σ(x) = min(x, 0) − log(1 + e^(−|x|)) from e = e^(−|x|), exact in both tails.
+static inline __attribute__((always_inline)) float log_sigmoid_from(float x, float e) { return (x < 0 ? x : 0) - log1p_of(e); }
 
 // log(x) for a positive normal x, within a few 1e-7 (relative, or absolute near x = 1): x = m·2^e
 // with m in [√½, √2), log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172; e·log 2 in two parts

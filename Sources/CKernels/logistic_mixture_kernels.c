@@ -17,9 +17,17 @@ enum { TILE = 64 };
 static const float half_bin = 1.0f / 255;
 static const float minimum_log_scale = -7;
 
-// σ(y) and log σ(y) from e = e^(−|y|), which the two share.
-static inline __attribute__((always_inline)) float sigmoid_from(float y, float e) { return y >= 0 ? 1 / (1 + e) : e / (1 + e); }
-static inline __attribute__((always_inline)) float log_sigmoid_from(float y, float e) { return (y < 0 ? y : 0) - log1p_of(e); }
+// The log-scale as the likelihood uses it: floored, so 1/s stays finite.
+static inline __attribute__((always_inline)) float floored(float raw_log_scale) {
+    return raw_log_scale > minimum_log_scale ? raw_log_scale : minimum_log_scale;
+}
+
+// x − μ for the centre x = 2p/255 − 1 of level p, bounded: a mean 10²⁰ away is as far as infinity
+// for any scale the floor allows, and the bound keeps every later product finite.
+static inline __attribute__((always_inline)) float centred(float level, float mean) {
+    float distance = 2 * level / 255 - 1 - mean;
+    return distance < -1e20f ? -1e20f : (distance > 1e20f ? 1e20f : distance);
+}
 
 // One component's log P(level) and its derivatives with respect to the mean and the (floored)
 // log-scale, for `count` values. Sets fallback[j] where the bin is too narrow in units of the scale
@@ -30,12 +38,9 @@ static inline __attribute__((always_inline)) void component_bins(
     float *restrict value, float *restrict d_mean, float *restrict d_log_scale, int *restrict fallback) {
     for (long j = 0; j < count; j++) {
         float level = levels[j];
-        float log_scale = raw_log_scales[j] > minimum_log_scale ? raw_log_scales[j] : minimum_log_scale;
-        float inverse_scale = exp_of(-log_scale);
-        float x = 2 * level / 255 - 1;
-        float centred = x - means[j];
-        centred = centred < -1e20f ? -1e20f : (centred > 1e20f ? 1e20f : centred);
-        float b = inverse_scale * (centred + half_bin), a = inverse_scale * (centred - half_bin);
+        float inverse_scale = exp_of(-floored(raw_log_scales[j]));
+        float distance = centred(level, means[j]);
+        float b = inverse_scale * (distance + half_bin), a = inverse_scale * (distance - half_bin);
         float e_b = exp_of(b < 0 ? b : -b), e_a = exp_of(a < 0 ? a : -a);
         float upper = sigmoid_from(-b, e_b), lower = sigmoid_from(a, e_a);   // σ(−b), σ(a)
         float log_sigmoid_b = log_sigmoid_from(b, e_b), log_sigmoid_minus_a = log_sigmoid_from(-a, e_a);
@@ -73,11 +78,9 @@ static inline __attribute__((always_inline)) void component_bins(
 // The density at the bin's centre times its width, for a bin too narrow to difference:
 // e^m / (s (1 + e^m)²) · 2/255 with m = (x − μ)/s.
 static void density_fallback(float level, float mean, float raw_log_scale, float *value, float *d_mean, float *d_log_scale) {
-    float log_scale = raw_log_scale > minimum_log_scale ? raw_log_scale : minimum_log_scale;
+    float log_scale = floored(raw_log_scale);
     float inverse_scale = exp_of(-log_scale);
-    float centred = 2 * level / 255 - 1 - mean;
-    centred = centred < -1e20f ? -1e20f : (centred > 1e20f ? 1e20f : centred);
-    float m = inverse_scale * centred;
+    float m = inverse_scale * centred(level, mean);
     float e = exp_of(m < 0 ? m : -m);
     float slope = 1 - 2 * sigmoid_from(m, e);
     *value = m - log_scale + 2 * log_sigmoid_from(-m, e) + log_of(2 * half_bin);

@@ -2,6 +2,9 @@ import XCTest
 @testable import TensorCore
 
 final class BufferPoolTests: XCTestCase {
+    /// A stand-in address for the pool's books, which never touch the buffers.
+    func fake(_ address: Int) -> UnsafeMutablePointer<Float> { UnsafeMutablePointer<Float>(bitPattern: address)! }
+
     func testSizeClassesWasteAtMostAQuarter() {
         XCTAssertEqual(BufferPool.sizeClass(of: 0), 1)
         XCTAssertEqual(BufferPool.sizeClass(of: 1000), 1000, "small buffers are not rounded")
@@ -34,12 +37,11 @@ final class BufferPoolTests: XCTestCase {
         // The pool keeps up to the process's peak of live buffers, which earlier tests may have
         // raised: the burst's own books are checked here, and the limit on the whole pool below.
         var books = BufferPool.State()
-        let fake = { (address: Int) in UnsafeMutablePointer<Float>(bitPattern: address)! }
         let (oldClass, burstClass) = (BufferPool.sizeClass(of: oldCount), BufferPool.sizeClass(of: burstCount))
         XCTAssertGreaterThan((3 * burstClass + oldClass) * 4, BufferPool.capacityBytes, "the test needs the four buffers to overfill the pool")
         XCTAssertNil(books.take(sizeClass: oldClass).reused)
         XCTAssertEqual(books.giveBack(fake(64), sizeClass: oldClass), [])
-        for address in [128, 192, 256] { XCTAssertNil(books.take(sizeClass: burstClass).reused) }
+        for _ in 0..<3 { XCTAssertNil(books.take(sizeClass: burstClass).reused) }
         let freed = [128, 192, 256].flatMap { books.giveBack(fake($0), sizeClass: burstClass) }
         XCTAssertEqual(freed, [fake(64)], "the oldest buffer is freed to make room")
         XCTAssertLessThanOrEqual(books.cachedBytes, Swift.max(BufferPool.capacityBytes, books.peakLiveBytes))
@@ -51,9 +53,8 @@ final class BufferPoolTests: XCTestCase {
     /// finds all of its buffers again, yet cached and live together never exceed the peak.
     func testThePoolKeepsWhatTheProcessHadLiveAtOnce() {
         var books = BufferPool.State()
-        let fake = { (address: Int) in UnsafeMutablePointer<Float>(bitPattern: address)! }
         let step = 50 << 20   // floats: 200 MiB buffers, four live at once (800 MiB, above the capacity)
-        for address in [64, 128, 192, 256] { XCTAssertNil(books.take(sizeClass: step).reused) }
+        for _ in 0..<4 { XCTAssertNil(books.take(sizeClass: step).reused) }
         let freed = [64, 128, 192, 256].flatMap { books.giveBack(fake($0), sizeClass: step) }
         XCTAssertEqual(freed, [], "800 MiB were live at once: the pool keeps them all")
         XCTAssertEqual(books.cachedBytes, 800 << 20)

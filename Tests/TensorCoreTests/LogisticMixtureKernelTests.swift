@@ -4,9 +4,9 @@ import XCTest
 @testable import TensorCore
 
 /// The discretized logistic mixture's kernel (Sources/CKernels, tiles of values at the CPU's vector
-/// width) against the scalar definition (``DiscretizedLogistic``, libm's functions) mixed in
-/// Double: the row's −log p and every gradient, in each instruction-set variant this CPU can run
-/// (each forced in a child process with LATENT_ELEMENTWISE_ISA).
+/// width) against the scalar definition (``DiscretizedLogistic``, beside this file, in libm's
+/// functions) mixed in Double: the row's −log p and every gradient, in each instruction-set variant
+/// this CPU can run (each forced in a child process with LATENT_ELEMENTWISE_ISA).
 final class LogisticMixtureKernelTests: XCTestCase {
     static let childVariable = "LATENT_LOGISTIC_MIXTURE_CHILD"
 

@@ -27,6 +27,12 @@ extension Tensor {
         // positions is contiguous, so the kernel's loops run over positions at full vector width.
         let width = 64, tilesPerItem = (positions + width - 1) / width
         let tilesPerChunk = Swift.max(1, ComputeThreads.parallelThreshold / (classes * width))
+        /// Where tile `index` starts in the logits ([N, C, S]) and in the per-position arrays
+        /// ([N, S]), and how many positions it has.
+        @Sendable func bounds(ofTile index: Int) -> (offset: Int, at: Int, count: Int) {
+            let (item, first) = (index / tilesPerItem, index % tilesPerItem * width)
+            return (item * classes * positions + first, item * positions + first, Swift.min(width, positions - first))
+        }
         // When recording, the exponentials e^(x − largest) are kept in the logits' own layout, so
         // the VJP scales them instead of exponentiating again.
         let exponentials = GradientTape.isRecording ? TensorStorage(count: items * classes * positions) : nil
@@ -37,9 +43,7 @@ extension Tensor {
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: classes * width + width) { scratch in
                     let largest = scratch.baseAddress!
                     for tile in range {
-                        let (item, first) = (tile / tilesPerItem, tile % tilesPerItem * width)
-                        let count = Swift.min(width, positions - first)
-                        let offset = item * classes * positions + first, at = item * positions + first
+                        let (offset, at, count) = bounds(ofTile: tile)
                         // Without a tape the exponentials go to scratch, rows `width` apart.
                         let (target, targetStride) = kept.map { ($0 + offset, positions) } ?? (largest + width, width)
                         VectorKernels.softmaxColumns(x + offset, xStride: positions, exps: target, expsStride: targetStride,
@@ -67,9 +71,7 @@ extension Tensor {
                 ComputeThreads.forEachChunk(items * tilesPerItem, minimumPerChunk: tilesPerChunk) { range in
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { scales in
                         for tile in range {
-                            let (item, first) = (tile / tilesPerItem, tile % tilesPerItem * width)
-                            let count = Swift.min(width, positions - first)
-                            let offset = item * classes * positions + first, at = item * positions + first
+                            let (offset, at, count) = bounds(ofTile: tile)
                             // softmax = e^(x − largest) / Σ e^(x − largest).
                             for j in 0..<count { scales[j] = upstream[at + j] / s[at + j] }
                             for c in 0..<classes {
