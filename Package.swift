@@ -84,7 +84,7 @@ let package = Package(
         // assertion.
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "TestSupport"]),
         // Fixtures (a CIFAR-10 excerpt, small PNG and JPEG files) are read from the source tree by path.
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "TestSupport"], exclude: ["Fixtures"]),

@@ -8,6 +8,16 @@
 
 #include "fast_math.h"
 
+// FP32 to bf16's 16 bits, rounded to nearest, ties to even; a NaN stays a (quiet) NaN. The same
+// rounding as BFloat16Rounding.bits in Swift.
+static inline uint16_t bf16_bits_of(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    uint32_t rounded = bits + 0x7FFF + ((bits >> 16) & 1);
+    uint32_t quiet = bits | 0x00400000;
+    return (uint16_t)(((bits & 0x7FFFFFFF) > 0x7F800000 ? quiet : rounded) >> 16);
+}
+
 // One loop per function and variant. `restrict` on the out-of-place loops and a single pointer on
 // the in-place ones, so the compiler needs no overlap check, which would send an in-place call to
 // its scalar fallback.
@@ -45,6 +55,9 @@
                 sum[j] += e;                                                                             \
             }                                                                                            \
         }                                                                                                \
+    }                                                                                                    \
+    attributes static void bf16_bits_##suffix(const float *restrict x, uint16_t *restrict y, long n) {  \
+        for (long i = 0; i < n; i++) y[i] = bf16_bits_of(x[i]);                                          \
     }
 
 LOOPS(baseline, )
@@ -61,11 +74,12 @@ typedef struct {
     void (*sigmoid_in_place)(float *, long);
     void (*tanh_in_place)(float *, long);
     void (*softmax_columns)(const float *, long, float *, long, long, long, float *, float *);
+    void (*bf16_bits)(const float *, uint16_t *, long);
 } kernel_table;
 
 #define TABLE(value, suffix) \
     { value, exp_##suffix, sigmoid_##suffix, tanh_##suffix, sigmoid_in_place_##suffix, tanh_in_place_##suffix, \
-      softmax_columns_##suffix }
+      softmax_columns_##suffix, bf16_bits_##suffix }
 
 static const kernel_table baseline_table = TABLE(LATENT_ISA_BASELINE, baseline);
 #if defined(__x86_64__)
@@ -137,3 +151,4 @@ void latent_softmax_columns(const float *x, long x_stride, float *exps, long exp
                             float *largest, float *sum) {
     kernels()->softmax_columns(x, x_stride, exps, exps_stride, rows, columns, largest, sum);
 }
+void latent_bf16_bits(const float *x, uint16_t *y, long n) { kernels()->bf16_bits(x, y, n); }

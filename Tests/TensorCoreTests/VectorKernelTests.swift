@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 import XCTest
 @testable import TensorCore
 import TestSupport
@@ -65,6 +66,14 @@ final class VectorKernelTests: XCTestCase {
         assertClose(exps, expectedExps, relative: 1e-6, "softmax columns: exps")
         assertClose(sums, (0..<columns).map { j in (0..<7).reduce(Float(0)) { $0 + expectedExps[$1 * columns + j] } },
                     relative: 1e-6, "softmax columns: sums")
+        // bf16 packing: exactly BFloat16Rounding's bits, ties, infinities, NaNs and overflow too.
+        let ulp: Float = 1.0 / 128
+        let specials: [Float] = [1 + ulp / 2, 1 + 3 * ulp / 2, -(1 + ulp / 2), .infinity, -.infinity, .nan, -.nan,
+                                 .greatestFiniteMagnitude, .leastNonzeroMagnitude, 0, -0.0]
+        let roundable = Self.inputs + specials
+        var bits = [UInt16](repeating: 0, count: roundable.count)
+        latent_bf16_bits(roundable, &bits, roundable.count)
+        XCTAssertEqual(bits, roundable.map(BFloat16Rounding.bits), "bf16 bits [\(VectorKernels.instructionSet)]")
         // And against libm, to the functions' documented accuracy.
         assertClose(x.tanh().scalars, Self.inputs.map { Foundation.tanh($0) }, relative: 2e-6, "tanh against libm")
     }

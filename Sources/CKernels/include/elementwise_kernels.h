@@ -1,6 +1,8 @@
 #ifndef LATENT_ELEMENTWISE_KERNELS_H
 #define LATENT_ELEMENTWISE_KERNELS_H
 
+#include <stdint.h>
+
 /// Elementwise kernels compiled for several instruction sets and chosen once, at the first call,
 /// by what the CPU supports: the portable build runs at the CPU's vector width without being
 /// compiled for one CPU. LATENT_ELEMENTWISE_ISA=baseline|avx2|avx512 forces a variant (a variant
@@ -31,5 +33,9 @@ void latent_tanh_in_place(float *x, long n);
 /// and sum meaningless; the caller checks largest. x and exps must not overlap.
 void latent_softmax_columns(const float *x, long x_stride, float *exps, long exps_stride, long rows, long columns,
                             float *largest, float *sum);
+
+/// y[i] = the 16 bits of bf16 nearest x[i] (ties to even; a NaN stays a quiet NaN) for i < n: the
+/// operands of GEMMs on bf16 kernels. x and y must not overlap.
+void latent_bf16_bits(const float *x, uint16_t *y, long n);
 
 #endif

@@ -1,34 +1,9 @@
 /// GEMMs with bf16 operands and FP32 accumulation (``GEMMPrecision/bfloat16``), on bf16 kernels
-/// where the CPU has them and emulated where it does not.
+/// where the CPU has them (``DenseBlockGEMM`` with bf16 operands) and emulated where it does not.
 ///
 /// Both ways compute the same thing: each operand rounded to the nearest bf16 (ties to even), the
 /// products summed in FP32 into an FP32 C. They differ only in the order of that sum.
 enum BFloat16GEMM {
-    /// On oneDNN's bf16 kernels (AVX512_BF16 or AMX): both operands packed into dense bf16 copies,
-    /// half the bytes of FP32, then the blocks of C (``GEMMBlocks``) each one bf16 matmul.
-    static func native(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                       beta: Float, c: UnsafeMutablePointer<Float>) {
-        let shapes = StoredShapes(layout)
-        // Pooled FP32 buffers hold two bf16 values per float.
-        let aFloats = (shapes.aCount + 1) / 2, bFloats = (shapes.bCount + 1) / 2
-        let aBuffer = BufferPool.allocate(count: aFloats), bBuffer = BufferPool.allocate(count: bFloats)
-        defer {
-            BufferPool.release(aBuffer, count: aFloats)
-            BufferPool.release(bBuffer, count: bFloats)
-        }
-        aBuffer.withMemoryRebound(to: UInt16.self, capacity: 2 * aFloats) { packedA in
-            bBuffer.withMemoryRebound(to: UInt16.self, capacity: 2 * bFloats) { packedB in
-                BFloat16Rounding.packedCopy(of: a, rows: shapes.aRows, columns: shapes.aColumns, stride: layout.lda, into: packedA)
-                BFloat16Rounding.packedCopy(of: b, rows: shapes.bRows, columns: shapes.bColumns, stride: layout.ldb, into: packedB)
-                let dense = shapes.denseLayout(of: layout)
-                nonisolated(unsafe) let (packedA, packedB, c) = (packedA, packedB, c)
-                BLAS.forEachBlock(of: dense) { block in
-                    dense.multiplyOnOneDNN(block, alpha: alpha, operands: .bfloat16(packedA, packedB), beta: beta, c: c)
-                }
-            }
-        }
-    }
-
     /// On a CPU without bf16 instructions: both operands rounded to bf16 into dense FP32 copies,
     /// then the FP32 GEMM on the copies. The same numbers as bf16 kernels up to the order of the
     /// sum, at FP32's speed or a little below.

@@ -64,7 +64,9 @@ enum BLAS {
             return
         }
         if GEMMPrecision.current == .bfloat16 {
-            if runsBFloat16Natively { return BFloat16GEMM.native(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
+            if runsBFloat16Natively {
+                return DenseBlockGEMM.multiply(layout, alpha: alpha, a: a, b: b, beta: beta, c: c, format: .bfloat16)
+            }
             return BFloat16GEMM.emulated(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
         }
         if GEMMBackend.current == .oneDNN { return oneDNNGEMM(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
@@ -81,9 +83,15 @@ enum BLAS {
     }
 
     /// The GEMM on oneDNN: cut into the blocks its shape alone decides (``GEMMBlocks``), which the
-    /// engine's threads share out, each block one single-threaded oneDNN call.
+    /// engine's threads share out, each block one single-threaded oneDNN call. Dense products go
+    /// to ``DenseBlockGEMM`` where oneDNN's fastest kernels take dense operands only; windows of
+    /// larger buffers (the shifted planes of convolutions) stay windows: copying them cost a
+    /// PixelCNN's step more than the faster kernels gained.
     private static func oneDNNGEMM(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>,
                                    b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
+        if OneDNNMatmul.prefersDenseOperands && layout.isDense {
+            return DenseBlockGEMM.multiply(layout, alpha: alpha, a: a, b: b, beta: beta, c: c, format: .float32)
+        }
         if layout.hasConflictingTransposedRows {
             // Stored A is k×m; copy it with a padded stride and multiply the copy.
             let stride = layout.m + 16
@@ -106,7 +114,11 @@ enum BLAS {
     /// Runs `body` for each block of the GEMM's C (``GEMMBlocks``, fixed by the shape), the blocks
     /// shared out over the engine's threads.
     static func forEachBlock(of layout: GEMMLayout, _ body: (GEMMBlock) -> Void) {
-        let blocks = GEMMBlocks.blocks(m: layout.m, n: layout.n, k: layout.k)
+        forEach(GEMMBlocks.blocks(m: layout.m, n: layout.n, k: layout.k), body)
+    }
+
+    /// Runs `body` for each of `blocks`, shared out over the engine's threads.
+    static func forEach(_ blocks: [GEMMBlock], _ body: (GEMMBlock) -> Void) {
         let threads = splitting ? min(ComputeThreads.count, blocks.count) : 1
         guard threads > 1 else {
             for block in blocks { body(block) }
@@ -179,6 +191,11 @@ struct GEMMLayout {
         self.lda = lda
         self.ldb = ldb
         self.ldc = ldc
+    }
+
+    /// Whether A, B and C are stored densely: each leading dimension its stored row's length.
+    var isDense: Bool {
+        lda == (transposeA ? m : k) && ldb == (transposeB ? k : n) && ldc == n
     }
 
     /// A transposed A whose stored rows lie a multiple of 2 KiB apart, with many of them: oneDNN's

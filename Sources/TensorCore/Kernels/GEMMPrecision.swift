@@ -73,12 +73,6 @@ public enum BFloat16Rounding {
         denseCopy(of: source, rows: rows, columns: columns, stride: stride, into: target, converting: round)
     }
 
-    /// The same window as bf16 bits: the operand of a GEMM on bf16 kernels.
-    static func packedCopy(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
-                           into target: UnsafeMutablePointer<UInt16>) {
-        denseCopy(of: source, rows: rows, columns: columns, stride: stride, into: target, converting: bits)
-    }
-
     private static func denseCopy<Element>(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
                                            into target: UnsafeMutablePointer<Element>,
                                            converting convert: (Float) -> Element) {

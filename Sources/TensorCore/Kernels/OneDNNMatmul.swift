@@ -70,6 +70,14 @@ enum OneDNNMatmul {
         return Product(probe, engine: engine) != nil
     }()
 
+    /// Whether oneDNN's fastest matmul kernels here take dense operands only: its "brgemm" kernels,
+    /// which oneDNN 2.6 has for AVX-512 and later and runs only when each operand's stored rows are
+    /// their own length (``DenseBlockGEMM``). On AVX2 its one kernel set takes windows as they are.
+    static let prefersDenseOperands: Bool = {
+        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        return dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512
+    }()
+
     /// For logs: "oneDNN 2.6.3, AVX2 kernels".
     static var description: String {
         let version = dnnl_version().pointee
