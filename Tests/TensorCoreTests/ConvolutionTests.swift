@@ -5,7 +5,14 @@ import XCTest
 /// conv2d and transposedConv2d against direct nested loops, against each other (adjointness),
 /// against PyTorch, and at the shapes of the reference conv VAE. Their VJPs are checked by central
 /// differences in ``GradientCheckTests/convolutions``.
+///
+/// These run im2col + GEMM on every machine (``OneDNNConvolutionTests`` runs the same checks on
+/// oneDNN's convolutions, which are the default where oneDNN has AVX-512 kernels).
 final class ConvolutionTests: XCTestCase {
+    override func invokeTest() {
+        OneDNNConvolution.$isSelected.withValue(false) { super.invokeTest() }
+    }
+
     /// One convolution's sizes: input [n, c, h, w], kernel kH×kW with `outputs` channels.
     struct Configuration: CustomStringConvertible {
         var n: Int, c: Int, h: Int, w: Int, outputs: Int, kH: Int, kW: Int

@@ -89,7 +89,7 @@ enum BLAS {
     /// PixelCNN's step more than the faster kernels gained.
     private static func oneDNNGEMM(_ layout: GEMMLayout, alpha: Float, a: UnsafePointer<Float>,
                                    b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
-        if OneDNNMatmul.prefersDenseOperands && layout.isDense {
+        if OneDNNMatmul.runsAVX512Kernels && layout.isDense {
             return DenseBlockGEMM.multiply(layout, alpha: alpha, a: a, b: b, beta: beta, c: c, format: .float32)
         }
         if layout.hasConflictingTransposedRows {

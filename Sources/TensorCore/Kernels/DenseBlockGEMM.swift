@@ -2,7 +2,7 @@ import CKernels
 
 /// GEMM blocks whose operands are dense matrices, for oneDNN's "brgemm" matmul kernels: every GEMM
 /// with bf16 operands (which are packed anyway), and FP32 GEMMs on dense matrices where oneDNN
-/// has brgemm kernels (``OneDNNMatmul/prefersDenseOperands``).
+/// has brgemm kernels (``OneDNNMatmul/runsAVX512Kernels``).
 ///
 /// On AVX-512 CPUs oneDNN 2.6 runs a matmul on its brgemm kernels only when every operand is dense
 /// (each stored row its own length). A block of C cut from a larger product is a window of it, as

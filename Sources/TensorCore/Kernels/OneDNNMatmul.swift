@@ -70,10 +70,12 @@ enum OneDNNMatmul {
         return Product(probe, engine: engine) != nil
     }()
 
-    /// Whether oneDNN's fastest matmul kernels here take dense operands only: its "brgemm" kernels,
-    /// which oneDNN 2.6 has for AVX-512 and later and runs only when each operand's stored rows are
-    /// their own length (``DenseBlockGEMM``). On AVX2 its one kernel set takes windows as they are.
-    static let prefersDenseOperands: Bool = {
+    /// Whether oneDNN runs AVX-512 kernels (or newer) in this process. Its fastest matmul kernels
+    /// there, "brgemm", take dense operands only: oneDNN 2.6 runs them only when each operand's
+    /// stored rows are their own length (``DenseBlockGEMM``); on AVX2 its one kernel set takes
+    /// windows as they are. And there its direct convolutions beat im2col + GEMM
+    /// (``OneDNNConvolution``).
+    static let runsAVX512Kernels: Bool = {
         let avx512 = dnnl_cpu_isa_avx512_core.rawValue
         return dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512
     }()

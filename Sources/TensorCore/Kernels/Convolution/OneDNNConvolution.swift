@@ -3,8 +3,8 @@ import Foundation
 
 /// Convolutions on oneDNN's direct convolution primitives, for layers whose channel counts are
 /// both multiples of 8, so that oneDNN's blocked layouts (8 or 16 channels per block) have no
-/// ragged block. Chosen with `LATENT_CONVOLUTION=onednn` (see ``isSelected``); im2col + GEMM
-/// stays the default.
+/// ragged block. The default where oneDNN runs AVX-512 kernels; `LATENT_CONVOLUTION=onednn|im2col`
+/// chooses (see ``isSelected``).
 ///
 /// On their own, on the conv VAE's 32→64 layer at batch 128 (AMD Zen 3, AVX2, two OpenMP threads;
 /// Benchmarks/floors/onednn_conv.c), oneDNN's forward, backward-data and backward-weights passes
@@ -51,12 +51,21 @@ struct OneDNNConvolution {
     /// share a batch of 32 evenly.
     static let imagesPerRound = 16
 
-    /// Whether convolutions made now may take this path: only when `LATENT_CONVOLUTION=onednn`
-    /// (and oneDNN is the GEMM backend). It is not the default yet: the conv VAE's epoch ran 7%
-    /// faster with it, within the noise of the one (AVX2) machine it was measured on
-    /// (BENCHMARKS.md, "GEMMs on oneDNN"). Task-local, so tests can choose it for their own
-    /// convolutions.
-    @TaskLocal static var isSelected = ProcessInfo.processInfo.environment["LATENT_CONVOLUTION"]?.lowercased() == "onednn"
+    /// Whether convolutions made now may take this path (when oneDNN is the GEMM backend):
+    /// `LATENT_CONVOLUTION=onednn` or `im2col` chooses; unset, it is taken where oneDNN runs
+    /// AVX-512 kernels. There the conv VAE's epoch took 13.4–13.7 s against 18.0–20.0 s by im2col
+    /// + GEMM (Intel Xeon, AVX512_BF16, alternated); on AVX2 (AMD Zen 3) it ran 7% faster, within
+    /// that machine's noise (BENCHMARKS.md, "GEMMs on oneDNN"), so im2col stays there. Task-local,
+    /// so tests can choose it for their own convolutions.
+    @TaskLocal static var isSelected = defaultSelection
+
+    static var defaultSelection: Bool {
+        switch ProcessInfo.processInfo.environment["LATENT_CONVOLUTION"]?.lowercased() {
+        case "onednn": true
+        case "im2col": false
+        default: OneDNNMatmul.runsAVX512Kernels
+        }
+    }
 
     let geometry: ConvolutionGeometry
 
