@@ -39,6 +39,9 @@ final class OneDNNConvolutionTests: XCTestCase {
         // Not chosen: im2col + GEMM.
         let geometry = ConvolutionGeometry(convolving: [2, 8, 8, 8], with: [8, 8, 4, 4], stride: (2, 2), padding: (1, 1), op: "test")
         OneDNNConvolution.$isSelected.withValue(false) { XCTAssertNil(OneDNNConvolution(geometry)) }
+        // bf16 GEMMs: im2col + GEMM, whose GEMMs take bf16 operands; these primitives are FP32.
+        XCTAssertNotNil(OneDNNConvolution(geometry))
+        GEMMPrecision.with(.bfloat16) { XCTAssertNil(OneDNNConvolution(geometry)) }
     }
 
     func testConv2dMatchesDirectLoops() {

@@ -70,10 +70,12 @@ struct OneDNNConvolution {
     let geometry: ConvolutionGeometry
 
     /// The oneDNN path for `geometry`, or nil where im2col + GEMM is the better (or only) way: a
-    /// masked kernel, a channel count that is not a multiple of 8, or a shape oneDNN refuses.
+    /// masked kernel, a channel count that is not a multiple of 8, or a shape oneDNN refuses; and
+    /// under bf16 GEMMs (``GEMMPrecision``), since these primitives compute in FP32, while a
+    /// convolution's GEMMs then take bf16 operands as every other GEMM of the step does.
     init?(_ geometry: ConvolutionGeometry) {
-        guard Self.isSelected, GEMMBackend.current == .oneDNN, geometry.liveTaps == nil, geometry.inputChannels % 8 == 0, geometry.outputChannels % 8 == 0,
-              geometry.batch > 0 else { return nil }
+        guard Self.isSelected, GEMMBackend.current == .oneDNN, GEMMPrecision.current == .float32, geometry.liveTaps == nil,
+              geometry.inputChannels % 8 == 0, geometry.outputChannels % 8 == 0, geometry.batch > 0 else { return nil }
         self.geometry = geometry
         // oneDNN accepts a shape for every batch size or for none: try all three passes once.
         guard let context = OneDNNThreadContext.current,
