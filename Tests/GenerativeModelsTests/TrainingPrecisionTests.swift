@@ -58,4 +58,15 @@ final class TrainingPrecisionTests: XCTestCase {
         XCTAssertEqual(old.trainingPrecision, .float32)
         XCTAssertEqual(try old.makeTrainer().settings.precision, .float32)
     }
+
+    /// A precision this version does not know: one sentence naming the file, the key, the value
+    /// and the precisions allowed.
+    func testUnknownPrecisionIsNamedWithTheAllowedOnes() throws {
+        var object = try JSONSerialization.jsonObject(with: try configuration(.bfloat16).encoded()) as! [String: Any]
+        object["precision"] = "fp8"
+        XCTAssertThrowsError(try ConfigurationFile.decode(try JSONSerialization.data(withJSONObject: object), as: VAEConfiguration.self,
+                                                          source: "run/config.json")) { error in
+            XCTAssertEqual("\(error)", "The run configuration run/config.json is not valid: its precision is 'fp8', which must be one of fp32, bf16.")
+        }
+    }
 }

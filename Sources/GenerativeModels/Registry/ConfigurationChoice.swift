@@ -1,5 +1,6 @@
 import Datasets
 import NN
+import TensorCore
 
 /// A configuration field that takes one of a fixed set of names: stored in config.json as its raw
 /// value, so run folders read the same as when the field was a string, and decoded once, with one
@@ -41,6 +42,7 @@ private func snakeCase(_ key: String) -> String {
 extension ModelFamily: ConfigurationChoice {}
 extension Activation.Kind: ConfigurationChoice {}
 extension SentenceSplitting: ConfigurationChoice {}
+extension GEMMPrecision: ConfigurationChoice {}
 
 /// The networks of an image model with a latent code.
 public enum NetworkArchitecture: String, ConfigurationChoice {

@@ -4,7 +4,7 @@
 /// its two operands to bf16 (round to nearest, ties to even) and accumulates their products in
 /// FP32; the product of two bf16 numbers is exact in FP32, so only the rounding of the operands
 /// and the order of the sum differ from FP32. Results, weights, optimizer state and losses stay FP32.
-public enum GEMMPrecision: String, Sendable, CaseIterable, Codable {
+public enum GEMMPrecision: String, Sendable, CaseIterable {
     case float32 = "fp32"
     case bfloat16 = "bf16"
 

@@ -39,8 +39,8 @@ final class OneDNNConvolutionPrimitive: OneDNNKeptPrimitive {
             var descriptor = dnnl_memory_desc_t()
             return dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), &dims, dnnl_f32, tag) == dnnl_success ? descriptor : nil
         }
-        guard var plainSource = descriptor(&sourceDims, dnnl_nchw), var plainWeights = descriptor(&weightDims, dnnl_oihw),
-              var plainDestination = descriptor(&destinationDims, dnnl_nchw), var plainBias = descriptor(&biasDims, dnnl_x),
+        guard let plainSource = descriptor(&sourceDims, dnnl_nchw), let plainWeights = descriptor(&weightDims, dnnl_oihw),
+              let plainDestination = descriptor(&destinationDims, dnnl_nchw), var plainBias = descriptor(&biasDims, dnnl_x),
               var anySource = descriptor(&sourceDims, dnnl_format_tag_any), var anyWeights = descriptor(&weightDims, dnnl_format_tag_any),
               var anyDestination = descriptor(&destinationDims, dnnl_format_tag_any)
         else { return nil }
