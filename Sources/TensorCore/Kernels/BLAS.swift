@@ -228,7 +228,7 @@ struct GEMMLayout {
         case let .bfloat16(a, b):
             key.bfloat16Operands = true
             if OneDNNMatmul.multiply(key, a: a + aOffset, b: b + bOffset, c: cStart) { return }
-            // bf16 operands are dense copies (``BFloat16GEMM/native``): each stored row its own length.
+            // bf16 operands are dense copies (``DenseBlockGEMM``): each stored row its own length.
             let shapes = BFloat16GEMM.StoredShapes(self)
             let (aCount, bCount) = (shapes.aCount, shapes.bCount)
             let wideA = BufferPool.allocate(count: aCount), wideB = BufferPool.allocate(count: bCount)

@@ -70,17 +70,11 @@ public enum BFloat16Rounding {
     /// a dense buffer (leading dimension `columns`), each value rounded to bf16.
     static func roundedCopy(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
                             into target: UnsafeMutablePointer<Float>) {
-        denseCopy(of: source, rows: rows, columns: columns, stride: stride, into: target, converting: round)
-    }
-
-    private static func denseCopy<Element>(of source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
-                                           into target: UnsafeMutablePointer<Element>,
-                                           converting convert: (Float) -> Element) {
         nonisolated(unsafe) let (source, target) = (source, target)
         ComputeThreads.forEachChunk(rows * columns) { range in
             var row = range.lowerBound / columns, column = range.lowerBound % columns
             for index in range {
-                target[index] = convert(source[row * stride + column])
+                target[index] = round(source[row * stride + column])
                 column += 1
                 if column == columns { column = 0; row += 1 }
             }

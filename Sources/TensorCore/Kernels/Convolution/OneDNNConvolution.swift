@@ -59,7 +59,7 @@ struct OneDNNConvolution {
     /// so tests can choose it for their own convolutions.
     @TaskLocal static var isSelected = defaultSelection
 
-    static var defaultSelection: Bool {
+    private static var defaultSelection: Bool {
         switch ProcessInfo.processInfo.environment["LATENT_CONVOLUTION"]?.lowercased() {
         case "onednn": true
         case "im2col": false
