@@ -1,12 +1,15 @@
+import CKernels
+
 /// Permutations that are transposes of matrices in a batch: (outer, P, Q) → (outer, Q, P).
 ///
 /// Moving the channel axis of an image batch to the end, (N, C, H, W) → (N, H, W, C), and back
 /// are such permutations, with P = C and Q = H·W. Copied element by element in the result's order,
-/// every read lands Q floats after the last one, a cache line per float once Q is large. Copied
-/// in tiles of 32×32, each tile's rows and columns stay in cache between their reads and writes.
+/// every read lands Q floats after the last one, a cache line per float once Q is large. The
+/// transpose kernel (`latent_transpose`, Sources/CKernels) copies in tiles of 16 × 16, through
+/// registers on AVX-512, so each tile's rows and columns stay in cache between reads and writes.
 enum BatchedTranspose {
-    /// The tile's side: 32 × 32 floats are 4 KiB read and 4 KiB written.
-    static let tile = 32
+    /// Columns of the source per piece handed to a thread: a multiple of the kernel's tile.
+    static let piece = 64
 
     /// The view of a permutation of `dimensions` as a batched transpose: `axes` keeps the first
     /// axes, then moves a block of trailing axes in front of the block before it. nil when `axes`
@@ -25,19 +28,15 @@ enum BatchedTranspose {
 
     /// target[o][q][p] = source[o][p][q] for every o < outer, p < P, q < Q.
     static func copy(_ source: UnsafePointer<Float>, outer: Int, p: Int, q: Int, into target: UnsafeMutablePointer<Float>) {
-        let tilesP = (p + tile - 1) / tile, tilesQ = (q + tile - 1) / tile
-        let tiles = outer * tilesP * tilesQ
+        // Pieces of Q columns of every matrix, split across threads; each writes its own rows of
+        // the target.
+        let piecesPerMatrix = (q + piece - 1) / piece
         nonisolated(unsafe) let (source, target) = (source, target)
-        ComputeThreads.forEachChunk(tiles, minimumPerChunk: max(1, ComputeThreads.parallelThreshold / (tile * tile))) { range in
+        ComputeThreads.forEachChunk(outer * piecesPerMatrix,
+                                    minimumPerChunk: max(1, ComputeThreads.parallelThreshold / (piece * max(p, 1)))) { range in
             for index in range {
-                let o = index / (tilesP * tilesQ), pTile = (index / tilesQ) % tilesP, qTile = index % tilesQ
-                let matrix = o * p * q
-                let pRange = pTile * tile ..< min(p, (pTile + 1) * tile)
-                let qRange = qTile * tile ..< min(q, (qTile + 1) * tile)
-                for row in qRange {
-                    let out = target + matrix + row * p
-                    for column in pRange { out[column] = source[matrix + column * q + row] }
-                }
+                let matrix = (index / piecesPerMatrix) * p * q, first = (index % piecesPerMatrix) * piece
+                latent_transpose(source + matrix + first, q, target + matrix + first * p, p, p, min(piece, q - first))
             }
         }
     }

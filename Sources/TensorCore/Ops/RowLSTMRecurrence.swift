@@ -58,22 +58,30 @@ struct RowLSTMPlan {
     /// channel j shifted by tap − k/2 pixels along the row, zero past the row's ends.
     func buildColumns(row: Int, state: RowLSTMState) {
         let half = kernel / 2
-        for j in 0..<units {
-            let source = state.hidden + j * plane + (row - 1) * positions
-            for tap in 0..<kernel {
-                let target = state.columns + (j * kernel + tap) * plane + row * positions
-                let shift = (tap - half) * batch   // floats: pixel w reads pixel w + tap − k/2
-                let kept = positions - Swift.abs(shift)
-                guard kept > 0 else { target.update(repeating: 0, count: positions); continue }
-                if shift >= 0 {
-                    target.update(from: source + shift, count: kept)
-                    (target + kept).update(repeating: 0, count: shift)
-                } else {
-                    target.update(repeating: 0, count: -shift)
-                    (target - shift).update(from: source, count: kept)
+        forEachStateChannelRange { channels in
+            for j in channels {
+                let source = state.hidden + j * plane + (row - 1) * positions
+                for tap in 0..<kernel {
+                    let target = state.columns + (j * kernel + tap) * plane + row * positions
+                    let shift = (tap - half) * batch   // floats: pixel w reads pixel w + tap − k/2
+                    let kept = positions - Swift.abs(shift)
+                    guard kept > 0 else { target.update(repeating: 0, count: positions); continue }
+                    if shift >= 0 {
+                        target.update(from: source + shift, count: kept)
+                        (target + kept).update(repeating: 0, count: shift)
+                    } else {
+                        target.update(repeating: 0, count: -shift)
+                        (target - shift).update(from: source, count: kept)
+                    }
                 }
             }
         }
+    }
+
+    /// Runs `body` over ranges of state channels, one per thread when a row's k shifted copies of
+    /// them are worth a split. Each channel owns its own columns, so the split changes no bits.
+    private func forEachStateChannelRange(_ body: (Range<Int>) -> Void) {
+        ComputeThreads.forEachChunk(units, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / (kernel * positions)), body)
     }
 
     func forward(gates: UnsafePointer<Float>, weight: UnsafePointer<Float>, state: RowLSTMState, output: UnsafeMutablePointer<Float>) {
@@ -121,16 +129,18 @@ struct RowLSTMPlan {
             BLAS.gemm(transposeA: true, transposeB: false, m: units * kernel, n: positions, k: 4 * units,
                       a: weight, lda: units * kernel, b: dGates + r * positions, ldb: plane,
                       c: dColumns, ldc: positions)
-            for j in 0..<units {
-                let target = dHidden + j * plane + (r - 1) * positions
-                for tap in 0..<kernel {
-                    let source = dColumns + (j * kernel + tap) * positions
-                    let shift = (tap - half) * batch
-                    let kept = positions - Swift.abs(shift)
-                    guard kept > 0 else { continue }
-                    // Column position p read state position p + shift.
-                    let from = shift >= 0 ? source : source - shift, to = shift >= 0 ? target + shift : target
-                    for p in 0..<kept { to[p] += from[p] }
+            forEachStateChannelRange { channels in
+                for j in channels {
+                    let target = dHidden + j * plane + (r - 1) * positions
+                    for tap in 0..<kernel {
+                        let source = dColumns + (j * kernel + tap) * positions
+                        let shift = (tap - half) * batch
+                        let kept = positions - Swift.abs(shift)
+                        guard kept > 0 else { continue }
+                        // Column position p read state position p + shift.
+                        let from = shift >= 0 ? source : source - shift, to = shift >= 0 ? target + shift : target
+                        for p in 0..<kept { to[p] += from[p] }
+                    }
                 }
             }
         }

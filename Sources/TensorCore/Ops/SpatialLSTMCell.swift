@@ -5,7 +5,20 @@
 /// reference): o, f, i = σ(·), g = tanh(·); c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c).
 /// Buffers are channel-major (``ChannelRows``): channel k's values at the block's `count` positions
 /// are contiguous (gate k·U + j of state channel j), so the loops run along positions and vectorize.
+///
+/// State channels are independent of one another, so a large block is split by channel across the
+/// engine's threads: the same arithmetic per cell, so the same bits on any number of threads.
 enum SpatialLSTMCell {
+    /// Cells below which a step stays on one thread: a split costs a few microseconds, and a cell
+    /// about a nanosecond or two at AVX-512 width.
+    private static let cellsPerThread = 8192
+
+    /// Runs `body` over ranges of state channels, one per thread when the step is large enough.
+    @inline(__always)
+    private static func forEachChannelRange(units: Int, count: Int, _ body: (Range<Int>) -> Void) {
+        ComputeThreads.forEachChunk(units, minimumPerChunk: Swift.max(1, cellsPerThread / Swift.max(count, 1)), body)
+    }
+
     /// One step of `count` positions' cells.
     ///
     /// - Parameters:
@@ -18,16 +31,18 @@ enum SpatialLSTMCell {
         // One loop per function, each over contiguous positions, the transcendental ones by
         // ``VectorKernels`` at the CPU's vector width: a single loop with five transcendentals and
         // eight streams stayed scalar (60 ns per cell).
-        for j in 0..<units {
-            let o = gates[j], f = gates[units + j], i = gates[2 * units + j], g = gates[3 * units + j]
-            let previous = previousCell[j], t = cellTanh[j], c = cell[j], h = hidden[j]
-            VectorKernels.sigmoidInPlace(o, count: count)
-            VectorKernels.sigmoidInPlace(f, count: count)
-            VectorKernels.sigmoidInPlace(i, count: count)
-            VectorKernels.tanhInPlace(g, count: count)
-            for p in 0..<count { c[p] = f[p] * previous[p] + i[p] * g[p] }
-            VectorKernels.tanh(c, t, count)
-            for p in 0..<count { h[p] = o[p] * t[p] }
+        forEachChannelRange(units: units, count: count) { channels in
+            for j in channels {
+                let o = gates[j], f = gates[units + j], i = gates[2 * units + j], g = gates[3 * units + j]
+                let previous = previousCell[j], t = cellTanh[j], c = cell[j], h = hidden[j]
+                VectorKernels.sigmoidInPlace(o, count: count)
+                VectorKernels.sigmoidInPlace(f, count: count)
+                VectorKernels.sigmoidInPlace(i, count: count)
+                VectorKernels.tanhInPlace(g, count: count)
+                for p in 0..<count { c[p] = f[p] * previous[p] + i[p] * g[p] }
+                VectorKernels.tanh(c, t, count)
+                for p in 0..<count { h[p] = o[p] * t[p] }
+            }
         }
     }
 
@@ -40,17 +55,19 @@ enum SpatialLSTMCell {
     ///   - gateGradients: 4U rows, receive ∂L/∂pre-activations.
     static func backward(units: Int, count: Int, hiddenGradient: ChannelRows, cellGradient: ChannelRows,
                          activations: ChannelRows, cellTanh: ChannelRows, previousCell: ChannelRows, gateGradients: ChannelRows) {
-        for j in 0..<units {
-            let o = activations[j], f = activations[units + j], i = activations[2 * units + j], g = activations[3 * units + j]
-            let dO = gateGradients[j], dF = gateGradients[units + j], dI = gateGradients[2 * units + j], dG = gateGradients[3 * units + j]
-            let t = cellTanh[j], previous = previousCell[j], dh = hiddenGradient[j], dc = cellGradient[j]
-            for p in 0..<count {
-                let dcTotal = dc[p] + dh[p] * o[p] * (1 - t[p] * t[p])
-                dO[p] = dh[p] * t[p] * o[p] * (1 - o[p])
-                dF[p] = dcTotal * previous[p] * f[p] * (1 - f[p])
-                dI[p] = dcTotal * g[p] * i[p] * (1 - i[p])
-                dG[p] = dcTotal * i[p] * (1 - g[p] * g[p])
-                dc[p] = dcTotal * f[p]
+        forEachChannelRange(units: units, count: count) { channels in
+            for j in channels {
+                let o = activations[j], f = activations[units + j], i = activations[2 * units + j], g = activations[3 * units + j]
+                let dO = gateGradients[j], dF = gateGradients[units + j], dI = gateGradients[2 * units + j], dG = gateGradients[3 * units + j]
+                let t = cellTanh[j], previous = previousCell[j], dh = hiddenGradient[j], dc = cellGradient[j]
+                for p in 0..<count {
+                    let dcTotal = dc[p] + dh[p] * o[p] * (1 - t[p] * t[p])
+                    dO[p] = dh[p] * t[p] * o[p] * (1 - o[p])
+                    dF[p] = dcTotal * previous[p] * f[p] * (1 - f[p])
+                    dI[p] = dcTotal * g[p] * i[p] * (1 - i[p])
+                    dG[p] = dcTotal * i[p] * (1 - g[p] * g[p])
+                    dc[p] = dcTotal * f[p]
+                }
             }
         }
     }
