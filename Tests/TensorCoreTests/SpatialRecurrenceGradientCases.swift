@@ -9,6 +9,9 @@ extension GradientCheckTests {
         GradientCase("row LSTM recurrence, kernel 3", [[2, 8, 3, 4], [8, 2, 3]]) {
             $0[0].rowLSTMRecurrence(stateWeight: $0[1] * 0.5)
         },
+        GradientCase("row LSTM recurrence, two groups of images", [[10, 4, 2, 3], [4, 1, 3]]) {
+            $0[0].rowLSTMRecurrence(stateWeight: $0[1] * 0.5)
+        },
         GradientCase("row LSTM recurrence, kernel 1, one row", [[2, 8, 1, 3], [8, 2, 1]]) {
             $0[0].rowLSTMRecurrence(stateWeight: $0[1] * 0.5)
         },

@@ -21,8 +21,9 @@ final class SpatialRecurrenceTests: XCTestCase {
         return (o * Foundation.tanh(c), c)
     }
 
+    /// A batch of 11 images: two groups of the recurrence (``RowLSTMRounds``), the second partial.
     func testRowLSTMFollowsItsDefinition() {
-        let (batch, units, height, width, kernel) = (2, 3, 4, 5, 3)
+        let (batch, units, height, width, kernel) = (11, 3, 4, 5, 3)
         let gates = draw([batch, 4 * units, height, width], seed: 1, scale: 2)
         let weight = draw([4 * units, units, kernel], seed: 2)
         let result = gates.rowLSTMRecurrence(stateWeight: weight)
@@ -53,6 +54,26 @@ final class SpatialRecurrenceTests: XCTestCase {
             }
         }
         XCTAssertLessThan(worst, 1e-5)
+    }
+
+    /// The groups of images run side by side on two threads and in order on one; the output and
+    /// both gradients keep their bits.
+    func testRowLSTMGivesTheSameBitsOnAnyThreadCount() {
+        let gates = draw([19, 8, 3, 6], seed: 3, scale: 2), weight = draw([8, 2, 3], seed: 4)
+        let outputWeights = draw([19, 2, 3, 6], seed: 5)
+        func run(threads: Int) -> [[Float]] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            let x = Tensor(shape: gates.shape, scalars: gates.scalars, requiresGradient: true)
+            let w = Tensor(shape: weight.shape, scalars: weight.scalars, requiresGradient: true)
+            let output = x.rowLSTMRecurrence(stateWeight: w)
+            let gradients = (output * outputWeights).sum().backward()
+            return [output.scalars, gradients[x]?.scalars ?? [], gradients[w]?.scalars ?? []]
+        }
+        let (one, two) = (run(threads: 1), run(threads: 2))
+        for (index, name) in ["output", "gate gradient", "weight gradient"].enumerated() {
+            XCTAssertEqual(one[index], two[index], "\(name) differs between one thread and two")
+        }
     }
 
     /// The reference's construction: skew the gate map (row i shifted right by i, zeros around),

@@ -70,7 +70,7 @@ enum BLAS {
             return BFloat16GEMM.emulated(layout, alpha: alpha, a: a, b: b, beta: beta, c: c)
         }
         if GEMMBackend.current == .oneDNN { return oneDNNGEMM(layout, alpha: alpha, a: a, b: b, beta: beta, c: c) }
-        let blocks = GEMMSplit.rowBlocks(layout, parts: splitting ? ComputeThreads.count : 1,
+        let blocks = GEMMSplit.rowBlocks(layout, parts: ComputeThreads.spreads ? ComputeThreads.count : 1,
                                          granule: BLASRuntime.rowGranule)
         guard blocks.count > 1 else {
             layout.multiply(rows: 0..<m, alpha: alpha, a: a, b: b, beta: beta, c: c)
@@ -119,7 +119,7 @@ enum BLAS {
 
     /// Runs `body` for each of `blocks`, shared out over the engine's threads.
     static func forEach(_ blocks: [GEMMBlock], _ body: (GEMMBlock) -> Void) {
-        let threads = splitting ? min(ComputeThreads.count, blocks.count) : 1
+        let threads = ComputeThreads.spreads ? min(ComputeThreads.count, blocks.count) : 1
         guard threads > 1 else {
             for block in blocks { body(block) }
             return
@@ -135,19 +135,6 @@ enum BLAS {
     /// Whether bf16 GEMMs run on bf16 kernels (``OneDNNMatmul/runsBFloat16Natively``) rather than
     /// emulated.
     static var runsBFloat16Natively: Bool { GEMMBackend.current == .oneDNN && OneDNNMatmul.runsBFloat16Natively }
-
-    /// False while ``singleThreaded(_:)`` runs: its caller already spreads work over the threads.
-    nonisolated(unsafe) static var splitting = true
-
-    /// Runs `body` with every GEMM in one piece on the calling thread: for callers that run GEMMs
-    /// side by side on threads of their own (``RoundRunner``). The switch is process-wide, so a GEMM
-    /// that another task runs meanwhile also runs in one piece; it stays correct.
-    static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let previous = splitting
-        splitting = false
-        defer { splitting = previous }
-        return try body()
-    }
 
     /// y = α·op(A)·x + β·y for a row-major m×n matrix A.
     @inline(__always)

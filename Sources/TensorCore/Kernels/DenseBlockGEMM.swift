@@ -132,7 +132,7 @@ enum DenseBlockGEMM {
                     }
                 }
             }
-            if sharingOutCopy && BLAS.splitting {
+            if sharingOutCopy && ComputeThreads.spreads {
                 ComputeThreads.forEachChunk(window.rows, minimumPerChunk: max(1, ComputeThreads.parallelThreshold / window.columns), copyRows)
             } else {
                 copyRows(0..<window.rows)

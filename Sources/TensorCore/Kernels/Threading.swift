@@ -26,9 +26,24 @@ public enum ComputeThreads {
     /// Elements below which a loop stays on one thread: splitting costs about a microsecond.
     static let parallelThreshold = 1 << 15
 
-    /// How many chunks a loop of `count` elements is split into.
+    /// How many chunks a loop of `count` elements is split into: one while ``serially(_:)`` runs.
     static func chunkCount(_ count: Int, minimumPerChunk: Int = parallelThreshold) -> Int {
-        min(current, max(1, count / max(minimumPerChunk, 1)))
+        spreads ? min(current, max(1, count / max(minimumPerChunk, 1))) : 1
+    }
+
+    /// False while ``serially(_:)`` runs: its caller already spreads work over the threads.
+    nonisolated(unsafe) static var spreads = true
+
+    /// Runs `body` with every loop and GEMM of the engine in one piece on the thread that calls
+    /// it: for callers that run whole tasks side by side on threads of their own (convolution
+    /// rounds, the Row LSTM's groups of images), where splitting each loop again would only add
+    /// hand-offs between threads. The switch is process-wide, so work that another task runs
+    /// meanwhile also stays on its thread; it stays correct.
+    static func serially<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let previous = spreads
+        spreads = false
+        defer { spreads = previous }
+        return try body()
     }
 
     /// Runs `body(chunk, range)` for `chunks` contiguous ranges covering `0..<count`, concurrently.

@@ -1,12 +1,15 @@
+import Dispatch
+
 /// The recurrence of PixelRNN's Row LSTM (van den Oord et al. 2016, section 3.1) as one op with one
 /// VJP: the image's rows top to bottom, each row's state computed from the previous row's by a 1-D
 /// convolution along the row.
 ///
-/// Stepping rows as ordinary ops would record a dozen tape nodes per row and layer. Here the gates
-/// move once into the batch-last layout [4U, H, W, N] (``BatchLastLayout``), where a row of all N
-/// images is one contiguous block per channel: each row's state-to-state convolution is then one
-/// GEMM over shifted copies of the previous row's state, the cell runs along contiguous positions,
-/// and the weight gradient is one GEMM over all rows.
+/// Stepping rows as ordinary ops would record a dozen tape nodes per row and layer. Here the batch
+/// is cut into groups of images (``RowLSTMRounds``), and each group's gates move once into the
+/// batch-last layout [4U, H, W, N] (``BatchLastLayout``), where a row of the group's N images is
+/// one contiguous block per channel: each row's state-to-state convolution is then one GEMM over
+/// shifted copies of the previous row's state, the cell runs along contiguous positions, and the
+/// group's weight gradient is one GEMM over all rows.
 
 extension Tensor {
     /// The Row LSTM over the rows of `self`, the input-to-state gates of every pixel.
@@ -28,17 +31,70 @@ extension Tensor {
         precondition(stateWeight.rank == 3 && stateWeight.shape[0] == 4 * units && stateWeight.shape[1] == units
                         && stateWeight.shape[2] % 2 == 1,
                      "rowLSTMRecurrence: state weight \(stateWeight.shape) must be [4U, U, k] = [\(4 * units), \(units), odd k]")
-        let plan = RowLSTMPlan(batch: batch, height: height, width: width, units: units, kernel: stateWeight.shape[2])
-        let state = RowLSTMState(plan: plan)
+        let rounds = RowLSTMRounds(batch: batch)
+        let plans = rounds.images.map { RowLSTMPlan(batch: $0.count, height: height, width: width, units: units, kernel: stateWeight.shape[2]) }
+        let states = plans.map(RowLSTMState.init)
+        let (gateFloats, hiddenFloats) = (4 * units * height * width, units * height * width)
         let result = Tensor(shape: [batch, units, height, width]) { out in
-            plan.forward(gates: gates.storage.pointer, weight: stateWeight.storage.pointer, state: state, output: out.baseAddress!)
+            nonisolated(unsafe) let out = out.baseAddress!
+            rounds.run { round, images in
+                plans[round].forward(gates: gates.storage.pointer + images.lowerBound * gateFloats, weight: stateWeight.storage.pointer,
+                                     state: states[round], output: out + images.lowerBound * hiddenFloats)
+            }
         }
         return result.recorded(from: [gates, stateWeight]) { context in
             let gateGradients = Tensor(shape: gates.shape) { _ in }
-            let weightGradient = Tensor(shape: stateWeight.shape) { _ in }
-            plan.backward(upstream: context.upstream.storage.pointer, weight: stateWeight.storage.pointer, state: state,
-                          gateGradients: gateGradients.storage.pointer, weightGradient: weightGradient.storage.pointer)
+            // Each round's weight gradient apart, added up in round order: the same bits on any
+            // number of threads.
+            let weightFloats = stateWeight.elementCount
+            let partials = TensorStorage(count: rounds.images.count * weightFloats)
+            nonisolated(unsafe) let (dGates, dWeights) = (gateGradients.storage.pointer, partials.pointer)
+            rounds.run { round, images in
+                plans[round].backward(upstream: context.upstream.storage.pointer + images.lowerBound * hiddenFloats,
+                                      weight: stateWeight.storage.pointer, state: states[round],
+                                      gateGradients: dGates + images.lowerBound * gateFloats,
+                                      weightGradient: dWeights + round * weightFloats)
+            }
+            let weightGradient = Tensor(shape: stateWeight.shape) { total in
+                total.update(repeating: 0)
+                for round in rounds.images.indices {
+                    Kernels.addInPlace(total, UnsafeMutableBufferPointer(start: partials.pointer + round * weightFloats, count: weightFloats))
+                }
+            }
             return [gateGradients, context.needsGradient(1) ? weightGradient : nil]
+        }
+    }
+}
+
+/// The Row LSTM's batch in groups of images, each group's recurrence computed on its own: images
+/// never meet in the recurrence, so with several threads each group runs whole on one thread,
+/// and the threads meet once per op rather than at every row's GEMM and cell.
+struct RowLSTMRounds {
+    /// Images per group: fixed, so the groups (and every sum) depend on the batch alone. Eight
+    /// images of 32 pixels make 256 positions per row, a GEMM still long enough for oneDNN's
+    /// kernels.
+    static let imagesPerRound = 8
+
+    /// Consecutive image ranges covering the batch.
+    let images: [Range<Int>]
+
+    init(batch: Int) {
+        images = stride(from: 0, to: batch, by: Self.imagesPerRound).map { $0..<Swift.min($0 + Self.imagesPerRound, batch) }
+    }
+
+    /// Calls `body(round, images)` for every group: side by side, each on one thread, when there
+    /// are several threads and groups; otherwise in order, each using all the threads.
+    func run(_ body: (_ round: Int, _ images: Range<Int>) -> Void) {
+        guard ComputeThreads.count > 1, ComputeThreads.spreads, images.count > 1 else {
+            for (round, range) in images.enumerated() { body(round, range) }
+            return
+        }
+        let images = self.images
+        ComputeThreads.serially {
+            withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: images.count) { round in body(round, images[round]) }
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ struct RoundRunner {
             return
         }
         let rounds = self.rounds, workers = self.workers
-        BLAS.singleThreaded {
+        ComputeThreads.serially {
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let body = body
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in

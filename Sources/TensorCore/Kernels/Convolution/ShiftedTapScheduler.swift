@@ -42,7 +42,7 @@ struct ShiftedTapScheduler {
         }
         let chunks = self.chunks, workers = self.workers
         let queue = ChunkQueue(count: chunks.count)
-        BLAS.singleThreaded {
+        ComputeThreads.serially {
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let body = body
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
