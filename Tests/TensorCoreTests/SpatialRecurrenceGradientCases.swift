@@ -21,6 +21,9 @@ extension GradientCheckTests {
         GradientCase("diagonal LSTM recurrence, right to left, tall", [[2, 8, 4, 3], [8, 2, 2]]) {
             $0[0].diagonalLSTMRecurrence(stateWeight: $0[1] * 0.5, direction: .rightToLeft)
         },
+        GradientCase("diagonal LSTM recurrence, two groups of images", [[10, 4, 2, 3], [4, 1, 2]]) {
+            $0[0].diagonalLSTMRecurrence(stateWeight: $0[1] * 0.5, direction: .rightToLeft)
+        },
         GradientCase("rows shifted down", [[2, 2, 3, 4]]) { $0[0].shiftedDown(rows: 1) },
     ]
 }

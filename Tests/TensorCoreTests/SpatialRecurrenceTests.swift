@@ -21,7 +21,7 @@ final class SpatialRecurrenceTests: XCTestCase {
         return (o * Foundation.tanh(c), c)
     }
 
-    /// A batch of 11 images: two groups of the recurrence (``RowLSTMRounds``), the second partial.
+    /// A batch of 11 images: two groups of ``RecurrenceRounds``, the second partial.
     func testRowLSTMFollowsItsDefinition() {
         let (batch, units, height, width, kernel) = (11, 3, 4, 5, 3)
         let gates = draw([batch, 4 * units, height, width], seed: 1, scale: 2)
@@ -56,23 +56,29 @@ final class SpatialRecurrenceTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5)
     }
 
-    /// The groups of images run side by side on two threads and in order on one; the output and
-    /// both gradients keep their bits.
-    func testRowLSTMGivesTheSameBitsOnAnyThreadCount() {
-        let gates = draw([19, 8, 3, 6], seed: 3, scale: 2), weight = draw([8, 2, 3], seed: 4)
-        let outputWeights = draw([19, 2, 3, 6], seed: 5)
-        func run(threads: Int) -> [[Float]] {
-            ComputeThreads.set(threads)
-            defer { ComputeThreads.set(1) }
-            let x = Tensor(shape: gates.shape, scalars: gates.scalars, requiresGradient: true)
-            let w = Tensor(shape: weight.shape, scalars: weight.scalars, requiresGradient: true)
-            let output = x.rowLSTMRecurrence(stateWeight: w)
-            let gradients = (output * outputWeights).sum().backward()
-            return [output.scalars, gradients[x]?.scalars ?? [], gradients[w]?.scalars ?? []]
-        }
-        let (one, two) = (run(threads: 1), run(threads: 2))
-        for (index, name) in ["output", "gate gradient", "weight gradient"].enumerated() {
-            XCTAssertEqual(one[index], two[index], "\(name) differs between one thread and two")
+    /// The groups of images (``RecurrenceRounds``) run side by side on two threads and in order on
+    /// one; every recurrence's output and both gradients keep their bits.
+    func testRecurrencesGiveTheSameBitsOnAnyThreadCount() {
+        let gates = draw([19, 8, 3, 6], seed: 3, scale: 2), outputWeights = draw([19, 2, 3, 6], seed: 5)
+        let recurrences: [(String, Tensor, (Tensor, Tensor) -> Tensor)] = [
+            ("row LSTM", draw([8, 2, 3], seed: 4), { $0.rowLSTMRecurrence(stateWeight: $1) }),
+            ("diagonal LSTM, left to right", draw([8, 2, 2], seed: 6), { $0.diagonalLSTMRecurrence(stateWeight: $1, direction: .leftToRight) }),
+            ("diagonal LSTM, right to left", draw([8, 2, 2], seed: 7), { $0.diagonalLSTMRecurrence(stateWeight: $1, direction: .rightToLeft) }),
+        ]
+        for (name, weight, recurrence) in recurrences {
+            func run(threads: Int) -> [[Float]] {
+                ComputeThreads.set(threads)
+                defer { ComputeThreads.set(1) }
+                let x = Tensor(shape: gates.shape, scalars: gates.scalars, requiresGradient: true)
+                let w = Tensor(shape: weight.shape, scalars: weight.scalars, requiresGradient: true)
+                let output = recurrence(x, w)
+                let gradients = (output * outputWeights).sum().backward()
+                return [output.scalars, gradients[x]?.scalars ?? [], gradients[w]?.scalars ?? []]
+            }
+            let (one, two) = (run(threads: 1), run(threads: 2))
+            for (index, part) in ["output", "gate gradient", "weight gradient"].enumerated() {
+                XCTAssertEqual(one[index], two[index], "\(name): \(part) differs between one thread and two")
+            }
         }
     }
 
@@ -111,16 +117,18 @@ final class SpatialRecurrenceTests: XCTestCase {
         return output
     }
 
+    /// Shapes taller and wider than square, single rows and columns, and a batch of 11 images (two
+    /// groups of ``RecurrenceRounds``, the second partial).
     func testDiagonalLSTMMatchesTheSkewedMapBothWaysAndShapes() {
-        for (height, width) in [(4, 5), (5, 3), (1, 4), (3, 1)] {
+        for (batch, height, width) in [(2, 4, 5), (2, 5, 3), (2, 1, 4), (2, 3, 1), (11, 3, 4)] {
             for direction in [DiagonalDirection.leftToRight, .rightToLeft] {
                 let units = 2
-                let gates = draw([2, 4 * units, height, width], seed: 3, scale: 2)
+                let gates = draw([batch, 4 * units, height, width], seed: 3, scale: 2)
                 let weight = draw([4 * units, units, 2], seed: 4)
                 let got = gates.diagonalLSTMRecurrence(stateWeight: weight, direction: direction).scalars.map(Double.init)
                 let expected = skewedDiagonalLSTM(gates, weight, mirrored: direction == .rightToLeft)
                 let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
-                XCTAssertLessThan(worst, 1e-5, "\(height)×\(width), \(direction)")
+                XCTAssertLessThan(worst, 1e-5, "\(batch) of \(height)×\(width), \(direction)")
             }
         }
     }

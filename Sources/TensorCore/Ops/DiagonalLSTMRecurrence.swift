@@ -3,8 +3,9 @@
 ///
 /// The paper skews the map, row i shifted right by i, so that each diagonal of the image becomes a
 /// column, then runs an LSTM column by column whose state-to-state step is a 2×1 convolution over
-/// rows (i − 1, i) of the previous column. Here the gates move once into that skewed map, batch-last
-/// and channel-major, [4U, T, H, N] with T = H + W − 1 steps, so the rows a diagonal crosses are
+/// rows (i − 1, i) of the previous column. Here the batch is cut into groups of images
+/// (``RecurrenceRounds``), and each group's gates move once into that skewed map, batch-last and
+/// channel-major, [4U, T, H, N] with T = H + W − 1 steps, so the rows a diagonal crosses are
 /// one contiguous block per channel: each step's state-to-state convolution is two GEMMs (one per
 /// tap) and the cell runs along contiguous positions. Positions of the skewed map outside the image
 /// keep a zero state, which is what the skewed map's zero padding gives there: the left padding's
@@ -42,16 +43,28 @@ extension Tensor {
         let (batch, height, width, units) = (gates.shape[0], gates.shape[2], gates.shape[3], gates.shape[1] / 4)
         precondition(stateWeight.shape == [4 * units, units, 2],
                      "diagonalLSTMRecurrence: state weight \(stateWeight.shape) must be [4U, U, 2] = [\(4 * units), \(units), 2]")
-        let plan = DiagonalLSTMPlan(batch: batch, height: height, width: width, units: units, direction: direction)
-        let state = DiagonalLSTMState(plan: plan, weight: stateWeight.storage.pointer)
+        let rounds = RecurrenceRounds(batch: batch)
+        let plans = rounds.images.map { DiagonalLSTMPlan(batch: $0.count, height: height, width: width, units: units, direction: direction) }
+        let states = plans.map { DiagonalLSTMState(plan: $0, weight: stateWeight.storage.pointer) }
+        let (gateFloats, hiddenFloats) = (4 * units * height * width, units * height * width)
         let result = Tensor(shape: [batch, units, height, width]) { out in
-            plan.forward(gates: gates.storage.pointer, state: state, output: out.baseAddress!)
+            nonisolated(unsafe) let out = out.baseAddress!
+            rounds.run { round, images in
+                plans[round].forward(gates: gates.storage.pointer + images.lowerBound * gateFloats, state: states[round],
+                                     output: out + images.lowerBound * hiddenFloats)
+            }
         }
         return result.recorded(from: [gates, stateWeight]) { context in
             let gateGradients = Tensor(shape: gates.shape) { _ in }
-            let weightGradient = Tensor(shape: stateWeight.shape) { _ in }
-            plan.backward(upstream: context.upstream.storage.pointer, state: state,
-                          gateGradients: gateGradients.storage.pointer, weightGradient: weightGradient.storage.pointer)
+            // Each group's weight gradient apart, added up in group order.
+            let weightFloats = stateWeight.elementCount
+            let partials = TensorStorage(count: rounds.images.count * weightFloats)
+            nonisolated(unsafe) let (dGates, dWeights) = (gateGradients.storage.pointer, partials.pointer)
+            rounds.run { round, images in
+                plans[round].backward(upstream: context.upstream.storage.pointer + images.lowerBound * hiddenFloats, state: states[round],
+                                      gateGradients: dGates + images.lowerBound * gateFloats, weightGradient: dWeights + round * weightFloats)
+            }
+            let weightGradient = Tensor(shape: stateWeight.shape) { rounds.sum(partials.pointer, count: weightFloats, into: $0) }
             return [gateGradients, context.needsGradient(1) ? weightGradient : nil]
         }
     }

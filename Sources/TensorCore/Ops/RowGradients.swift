@@ -8,9 +8,12 @@ extension Tensor {
             let upstream = context.upstream.storage.pointer
             return [Tensor(shape: [rows, width]) { out in
                 nonisolated(unsafe) let (o, s) = (out.baseAddress!, gradient!.pointer)
-                for row in 0..<rows {
-                    let scale = upstream[row], to = o + row * width, from = s + row * width
-                    for i in 0..<width { to[i] = scale * from[i] }
+                // Rows across threads: a colour image's row of parameters is 100–200 KB.
+                ComputeThreads.forEachChunk(rows, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / Swift.max(width, 1))) { range in
+                    for row in range {
+                        let scale = upstream[row], to = o + row * width, from = s + row * width
+                        for i in 0..<width { to[i] = scale * from[i] }
+                    }
                 }
             }]
         }

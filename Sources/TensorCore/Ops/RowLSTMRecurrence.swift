@@ -1,11 +1,9 @@
-import Dispatch
-
 /// The recurrence of PixelRNN's Row LSTM (van den Oord et al. 2016, section 3.1) as one op with one
 /// VJP: the image's rows top to bottom, each row's state computed from the previous row's by a 1-D
 /// convolution along the row.
 ///
 /// Stepping rows as ordinary ops would record a dozen tape nodes per row and layer. Here the batch
-/// is cut into groups of images (``RowLSTMRounds``), and each group's gates move once into the
+/// is cut into groups of images (``RecurrenceRounds``), and each group's gates move once into the
 /// batch-last layout [4U, H, W, N] (``BatchLastLayout``), where a row of the group's N images is
 /// one contiguous block per channel: each row's state-to-state convolution is then one GEMM over
 /// shifted copies of the previous row's state, the cell runs along contiguous positions, and the
@@ -31,7 +29,7 @@ extension Tensor {
         precondition(stateWeight.rank == 3 && stateWeight.shape[0] == 4 * units && stateWeight.shape[1] == units
                         && stateWeight.shape[2] % 2 == 1,
                      "rowLSTMRecurrence: state weight \(stateWeight.shape) must be [4U, U, k] = [\(4 * units), \(units), odd k]")
-        let rounds = RowLSTMRounds(batch: batch)
+        let rounds = RecurrenceRounds(batch: batch)
         let plans = rounds.images.map { RowLSTMPlan(batch: $0.count, height: height, width: width, units: units, kernel: stateWeight.shape[2]) }
         let states = plans.map(RowLSTMState.init)
         let (gateFloats, hiddenFloats) = (4 * units * height * width, units * height * width)
@@ -44,8 +42,7 @@ extension Tensor {
         }
         return result.recorded(from: [gates, stateWeight]) { context in
             let gateGradients = Tensor(shape: gates.shape) { _ in }
-            // Each round's weight gradient apart, added up in round order: the same bits on any
-            // number of threads.
+            // Each group's weight gradient apart, added up in group order.
             let weightFloats = stateWeight.elementCount
             let partials = TensorStorage(count: rounds.images.count * weightFloats)
             nonisolated(unsafe) let (dGates, dWeights) = (gateGradients.storage.pointer, partials.pointer)
@@ -55,46 +52,8 @@ extension Tensor {
                                       gateGradients: dGates + images.lowerBound * gateFloats,
                                       weightGradient: dWeights + round * weightFloats)
             }
-            let weightGradient = Tensor(shape: stateWeight.shape) { total in
-                total.update(repeating: 0)
-                for round in rounds.images.indices {
-                    Kernels.addInPlace(total, UnsafeMutableBufferPointer(start: partials.pointer + round * weightFloats, count: weightFloats))
-                }
-            }
+            let weightGradient = Tensor(shape: stateWeight.shape) { rounds.sum(partials.pointer, count: weightFloats, into: $0) }
             return [gateGradients, context.needsGradient(1) ? weightGradient : nil]
-        }
-    }
-}
-
-/// The Row LSTM's batch in groups of images, each group's recurrence computed on its own: images
-/// never meet in the recurrence, so with several threads each group runs whole on one thread,
-/// and the threads meet once per op rather than at every row's GEMM and cell.
-struct RowLSTMRounds {
-    /// Images per group: fixed, so the groups (and every sum) depend on the batch alone. Eight
-    /// images of 32 pixels make 256 positions per row, a GEMM still long enough for oneDNN's
-    /// kernels.
-    static let imagesPerRound = 8
-
-    /// Consecutive image ranges covering the batch.
-    let images: [Range<Int>]
-
-    init(batch: Int) {
-        images = stride(from: 0, to: batch, by: Self.imagesPerRound).map { $0..<Swift.min($0 + Self.imagesPerRound, batch) }
-    }
-
-    /// Calls `body(round, images)` for every group: side by side, each on one thread, when there
-    /// are several threads and groups; otherwise in order, each using all the threads.
-    func run(_ body: (_ round: Int, _ images: Range<Int>) -> Void) {
-        guard ComputeThreads.count > 1, ComputeThreads.spreads, images.count > 1 else {
-            for (round, range) in images.enumerated() { body(round, range) }
-            return
-        }
-        let images = self.images
-        ComputeThreads.serially {
-            withoutActuallyEscaping(body) { body in
-                nonisolated(unsafe) let body = body
-                DispatchQueue.concurrentPerform(iterations: images.count) { round in body(round, images[round]) }
-            }
         }
     }
 }

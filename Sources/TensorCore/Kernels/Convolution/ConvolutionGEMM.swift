@@ -80,12 +80,16 @@ extension Tensor {
         let images = shape[0], channels = shape[1], pixels = shape[2] * shape[3]
         let source = storage.pointer
         return Tensor(shape: [channels]) { out in
-            for channel in 0..<channels {
-                var total: Float = 0
-                for image in 0..<images {
-                    total += Kernels.contiguousSum(source + (image * channels + channel) * pixels, count: pixels)
+            // Channels across threads, each channel's sum in the same order on any of them.
+            nonisolated(unsafe) let out = out.baseAddress!
+            ComputeThreads.forEachChunk(channels, minimumPerChunk: Swift.max(1, ComputeThreads.parallelThreshold / Swift.max(images * pixels, 1))) { range in
+                for channel in range {
+                    var total: Float = 0
+                    for image in 0..<images {
+                        total += Kernels.contiguousSum(source + (image * channels + channel) * pixels, count: pixels)
+                    }
+                    out[channel] = total
                 }
-                out[channel] = total
             }
         }
     }
