@@ -27,31 +27,71 @@ static inline void transpose_by_tiles(const float *source, long source_stride, f
                                destination_stride, smaller(TILE, rows - i), smaller(TILE, columns - j));
 }
 
-#define TILED(suffix, attributes)                                                                            \
-    attributes static void transpose_##suffix(const float *source, long source_stride, float *destination,   \
-                                              long destination_stride, long rows, long columns) {            \
-        transpose_by_tiles(source, source_stride, destination, destination_stride, rows, columns);           \
-    }
+// The whole tiles of `side` × `side` by `tile`, the ragged edges element by element.
+#define BY_WHOLE_TILES(side, tile)                                                                              \
+    do {                                                                                                        \
+        long whole_rows = rows - rows % (side), whole_columns = columns - columns % (side);                     \
+        for (long i = 0; i < whole_rows; i += (side)) {                                                         \
+            for (long j = 0; j < whole_columns; j += (side))                                                    \
+                tile(source + i * source_stride + j, source_stride, destination + j * destination_stride + i,   \
+                     destination_stride);                                                                       \
+            transpose_elements(source + i * source_stride + whole_columns, source_stride,                      \
+                               destination + whole_columns * destination_stride + i, destination_stride, (side), \
+                               columns - whole_columns);                                                        \
+        }                                                                                                       \
+        transpose_by_tiles(source + whole_rows * source_stride, source_stride, destination + whole_rows,        \
+                           destination_stride, rows - whole_rows, columns);                                     \
+    } while (0)
 
-TILED(baseline, )
+static void transpose_baseline(const float *source, long source_stride, float *destination, long destination_stride,
+                               long rows, long columns) {
+    transpose_by_tiles(source, source_stride, destination, destination_stride, rows, columns);
+}
 
 #if defined(__x86_64__)
-TILED(avx2, __attribute__((target("avx2,fma"))))
-
+#define AVX2 __attribute__((target("avx2,fma")))
 #define AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"), min_vector_width(512)))
 
-// One 16 × 16 tile through registers, in the classic four rounds: unpack pairs of rows (2 × 2
-// blocks of floats), shuffle pairs of those (4 × 4 blocks within each 128-bit lane), then move
-// 128-bit lanes between registers twice (8 × 8, then 16 × 16).
-AVX512 static void transpose_tile_avx512(const float *source, long source_stride, float *destination,
-                                         long destination_stride) {
-    __m512 r[TILE], t[TILE];
-    for (int i = 0; i < TILE; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
-    for (int i = 0; i < TILE; i += 2) {
+// One 8 × 8 tile through 256-bit registers: unpack pairs of rows (2 × 2 blocks), shuffle pairs of
+// those (4 × 4 blocks within each 128-bit half), then swap halves between registers. PixelRNN's
+// groups of 8 images make batches of exactly this size.
+AVX2 static void transpose_tile8_avx2(const float *source, long source_stride, float *destination,
+                                      long destination_stride) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(source + i * source_stride);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // Half h of r[4q + c] now holds rows 4q … 4q + 3 of column 4h + c.
+    for (int c = 0; c < 4; c++) {
+        _mm256_storeu_ps(destination + c * destination_stride, _mm256_permute2f128_ps(r[c], r[c + 4], 0x20));
+        _mm256_storeu_ps(destination + (c + 4) * destination_stride, _mm256_permute2f128_ps(r[c], r[c + 4], 0x31));
+    }
+}
+
+AVX2 static void transpose_avx2(const float *source, long source_stride, float *destination, long destination_stride,
+                                long rows, long columns) {
+    BY_WHOLE_TILES(8, transpose_tile8_avx2);
+}
+
+// One 16 × 16 tile through 512-bit registers, in the same rounds as the 8 × 8 one and one more:
+// move 128-bit lanes between registers twice (8 × 8, then 16 × 16).
+AVX512 static void transpose_tile16_avx512(const float *source, long source_stride, float *destination,
+                                           long destination_stride) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
+    for (int i = 0; i < 16; i += 2) {
         t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
         t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
     }
-    for (int i = 0; i < TILE; i += 4) {
+    for (int i = 0; i < 16; i += 4) {
         r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
         r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
         r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
@@ -70,22 +110,14 @@ AVX512 static void transpose_tile_avx512(const float *source, long source_stride
         r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
         r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
     }
-    for (int i = 0; i < TILE; i++) _mm512_storeu_ps(destination + i * destination_stride, r[i]);
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(destination + i * destination_stride, r[i]);
 }
 
+// 16 × 16 tiles where both sides allow, else 8 × 8 ones (a block 8 to 15 floats on a side).
 AVX512 static void transpose_avx512(const float *source, long source_stride, float *destination,
                                     long destination_stride, long rows, long columns) {
-    long whole_rows = rows - rows % TILE, whole_columns = columns - columns % TILE;
-    for (long i = 0; i < whole_rows; i += TILE) {
-        for (long j = 0; j < whole_columns; j += TILE)
-            transpose_tile_avx512(source + i * source_stride + j, source_stride, destination + j * destination_stride + i,
-                                  destination_stride);
-        transpose_elements(source + i * source_stride + whole_columns, source_stride,
-                           destination + whole_columns * destination_stride + i, destination_stride, TILE,
-                           columns - whole_columns);
-    }
-    transpose_by_tiles(source + whole_rows * source_stride, source_stride, destination + whole_rows, destination_stride,
-                       rows - whole_rows, columns);
+    if (rows >= 16 && columns >= 16) BY_WHOLE_TILES(16, transpose_tile16_avx512);
+    else BY_WHOLE_TILES(8, transpose_tile8_avx2);
 }
 #endif
 

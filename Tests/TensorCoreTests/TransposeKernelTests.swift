@@ -11,13 +11,13 @@ import TestSupport
 final class TransposeKernelTests: XCTestCase {
     static let childVariable = "LATENT_TRANSPOSE_KERNEL_CHILD"
 
-    /// Blocks below, at and past the 16 × 16 tile in each direction, inside larger strided
+    /// Blocks below, at and past the 8 × 8 and 16 × 16 tiles in each direction, inside larger strided
     /// buffers: the floats between the block's rows and columns must stay untouched.
     func testKernelMatchesTheElementDefinition() {
         if let expected = ProcessInfo.processInfo.environment[Self.childVariable] {
             XCTAssertEqual(VectorKernels.instructionSet, expected, "the child did not run the variant it was given")
         }
-        for (rows, columns) in [(1, 1), (3, 5), (16, 16), (16, 17), (17, 16), (32, 48), (33, 50), (16, 1_000), (1_000, 16), (5, 64)] {
+        for (rows, columns) in [(1, 1), (3, 5), (8, 8), (8, 1_000), (1_000, 8), (9, 21), (15, 40), (16, 16), (16, 17), (17, 16), (32, 48), (33, 50), (16, 1_000), (1_000, 16), (5, 64)] {
             let (sourceStride, destinationStride) = (columns + 3, rows + 5)
             let source = (0..<(rows * sourceStride)).map { Float($0) + 0.5 }
             var destination = [Float](repeating: -1, count: columns * destinationStride)
