@@ -52,23 +52,30 @@ static void transpose_baseline(const float *source, long source_stride, float *d
 #define AVX2 __attribute__((target("avx2,fma")))
 #define AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"), min_vector_width(512)))
 
-// One 8 × 8 tile through 256-bit registers: unpack pairs of rows (2 × 2 blocks), shuffle pairs of
-// those (4 × 4 blocks within each 128-bit half), then swap halves between registers. PixelRNN's
-// groups of 8 images make batches of exactly this size.
+// The first two rounds of a register transpose of `count` rows r[0 …], the same at every vector
+// width (`width` is the intrinsics' prefix): unpack pairs of rows into 2 × 2 blocks of floats, then
+// shuffle pairs of those into 4 × 4 blocks within each 128-bit lane, leaving them in r again.
+#define TRANSPOSE_4X4_BLOCKS(width, r, t, count)                                      \
+    do {                                                                              \
+        for (int i = 0; i < (count); i += 2) {                                        \
+            t[i] = width##_unpacklo_ps(r[i], r[i + 1]);                               \
+            t[i + 1] = width##_unpackhi_ps(r[i], r[i + 1]);                           \
+        }                                                                             \
+        for (int i = 0; i < (count); i += 4) {                                        \
+            r[i] = width##_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));       \
+            r[i + 1] = width##_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));   \
+            r[i + 2] = width##_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0)); \
+            r[i + 3] = width##_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2)); \
+        }                                                                             \
+    } while (0)
+
+// One 8 × 8 tile through 256-bit registers: 4 × 4 blocks, then 128-bit halves swapped between
+// registers. PixelRNN's groups of 8 images make batches of exactly this size.
 AVX2 static void transpose_tile8_avx2(const float *source, long source_stride, float *destination,
                                       long destination_stride) {
     __m256 r[8], t[8];
     for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(source + i * source_stride);
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
+    TRANSPOSE_4X4_BLOCKS(_mm256, r, t, 8);
     // Half h of r[4q + c] now holds rows 4q … 4q + 3 of column 4h + c.
     for (int c = 0; c < 4; c++) {
         _mm256_storeu_ps(destination + c * destination_stride, _mm256_permute2f128_ps(r[c], r[c + 4], 0x20));
@@ -81,22 +88,13 @@ AVX2 static void transpose_avx2(const float *source, long source_stride, float *
     BY_WHOLE_TILES(8, transpose_tile8_avx2);
 }
 
-// One 16 × 16 tile through 512-bit registers, in the same rounds as the 8 × 8 one and one more:
-// move 128-bit lanes between registers twice (8 × 8, then 16 × 16).
+// One 16 × 16 tile through 512-bit registers: 4 × 4 blocks, then 128-bit lanes moved between
+// registers twice (8 × 8, then 16 × 16).
 AVX512 static void transpose_tile16_avx512(const float *source, long source_stride, float *destination,
                                            long destination_stride) {
     __m512 r[16], t[16];
     for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(source + i * source_stride);
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
+    TRANSPOSE_4X4_BLOCKS(_mm512, r, t, 16);
     // Lane k of r[4q + c] now holds rows 4q … 4q + 3 of column 4k + c.
     for (int i = 0; i < 4; i++) {
         t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);        // lanes 0 and 2 of each
