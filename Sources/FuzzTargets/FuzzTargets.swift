@@ -64,6 +64,7 @@ public enum FuzzTargets {
     @Sendable public static func idx(_ data: Data) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("latent-fuzz-\(getpid()).idx")
         guard (try? data.write(to: url)) != nil else { return }
+        defer { try? FileManager.default.removeItem(at: url) }
         _ = try? IDX.readImages(at: url)
         _ = try? IDX.readLabels(at: url)
     }

@@ -138,6 +138,10 @@ final class DataParallelTests: SmallDataTestCase {
         let completed = try CLIHarness.metrics(in: out).compactMap { $0["epoch"] as? Int }.max() ?? 0
         let resumed = try MPIHarness.run(ranks: 2, ["train", "vae", "--resume", "--epochs", String(completed + 1), "--out", out.path])
         XCTAssertEqual(resumed.status, 0, resumed.errors)
+        // The killed rank could not delete its temporary run folder; the next job's rank 1 did.
+        let temporary = FileManager.default.temporaryDirectory.path
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("latent-rank1-\(victim)-") }
+        XCTAssertEqual(leftovers, [], "the killed rank's temporary run folder is still in \(temporary)")
     }
 
     func testRanksStartedWithDifferentFlagsAreRefused() throws {

@@ -76,12 +76,31 @@ enum DataParallelRun {
             }
             return
         }
+        removeCopiesOfEndedProcesses()
         let copy = RunFolder(FileManager.default.temporaryDirectory
-            .appendingPathComponent("latent-rank\(group.rank)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path)
+            .appendingPathComponent("\(copyPrefix)\(group.rank)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path)
         try copy.createDirectory()
         defer { try? FileManager.default.removeItem(at: copy.url) }
         shareRunFiles(of: copy, group: group)
         try body(copy)
+    }
+
+    /// How the temporary run folders of ranks other than 0 begin: "latent-rank<rank>-<pid>-<random>".
+    private static let copyPrefix = "latent-rank"
+
+    /// Deletes the temporary run folders of processes that are gone. A rank that is killed (by
+    /// MPI_Abort when another rank fails, or by a signal) cannot delete its own; a copy whose
+    /// process is still running, this job's or another's, is left alone.
+    private static func removeCopiesOfEndedProcesses() {
+        let temporary = FileManager.default.temporaryDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary.path) else { return }
+        for name in names where name.hasPrefix(copyPrefix) {
+            let fields = name.dropFirst(copyPrefix.count).split(separator: "-")
+            guard fields.count == 3, let pid = pid_t(fields[1]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
     }
 
     /// The files a resumed run reads, sent from rank 0's run folder into the others' copies.
